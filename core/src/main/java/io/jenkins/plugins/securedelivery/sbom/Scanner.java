@@ -1,0 +1,20 @@
+package io.jenkins.plugins.securedelivery.sbom;
+
+import java.io.IOException;
+
+/**
+ * Reads one kind of file (a lock file, a manifest, a package database) into an {@link Inventory}. Scanners hold no
+ * state between files; one instance may scan many trees.
+ */
+public interface Scanner {
+
+    /** Whether this scanner reads the file at {@code path} of {@code tree}. */
+    boolean reads(FileTree tree, String path);
+
+    /**
+     * Scans one file. A file that cannot be read fully throws {@link SbomInputException} naming it, unless the
+     * context allows an incomplete SBOM: then the scanner reports what it could not read through
+     * {@link ScanContext#gap} and returns what it could.
+     */
+    Inventory scan(FileTree tree, String path, ScanContext context) throws IOException;
+}

@@ -1,0 +1,14 @@
+package io.jenkins.plugins.securedelivery.sbom;
+
+import java.util.List;
+
+/** Every scanner the generator runs, in the order their findings are merged. */
+final class Scanners {
+
+    private Scanners() {}
+
+    static List<Scanner> all() {
+        return List.of(
+        );
+    }
+}
