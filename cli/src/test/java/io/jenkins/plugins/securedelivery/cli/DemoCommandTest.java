@@ -1,0 +1,35 @@
+package io.jenkins.plugins.securedelivery.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoCommandTest {
+
+    @Test
+    void runsTheFlowOnACopyOfTheSampleApp(@TempDir Path dir) throws Exception {
+        Path workspace = dir.resolve("ws");
+
+        CommandLineRun run = CommandLineRun.of("demo", "--workspace", workspace.toString());
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("[1/1] SBOM").contains("valid against the CycloneDX 1.6 schema").contains("== Done");
+        assertThat(run.out()).contains("pkg:golang/github.com/google/uuid@v1.6.0", "pkg:npm/chart.js@", "pkg:pypi/requests@2.32.3");
+        assertThat(workspace.resolve("sample-app/web/package-lock.json")).isRegularFile();
+        assertThat(Files.size(workspace.resolve("sbom.cdx.json"))).isPositive();
+    }
+
+    @Test
+    void refusesANonEmptyWorkspace(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("precious.txt"), "keep me");
+
+        CommandLineRun run = CommandLineRun.of("demo", "--workspace", dir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("not empty");
+        assertThat(Files.readString(dir.resolve("precious.txt"))).isEqualTo("keep me");
+    }
+}

@@ -1,0 +1,126 @@
+package io.jenkins.plugins.securedelivery.sbom;
+
+import com.github.packageurl.MalformedPackageURLException;
+import com.github.packageurl.PackageURL;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.cyclonedx.model.Bom;
+import org.cyclonedx.model.Component;
+
+/**
+ * Generates a CycloneDX 1.6 SBOM of a source tree or a container image. Configure it with the fluent setters, then
+ * {@link #call()} it:
+ * <pre>{@code
+ * Bom bom = new SbomGenerator(Path.of(".")).reproducible(true).call();
+ * }</pre>
+ * Fails closed: a file it cannot inventory fully throws {@link SbomInputException} naming it, unless
+ * {@link #allowIncomplete(boolean)}, in which case the SBOM's compositions say it is incomplete and why.
+ */
+public final class SbomGenerator {
+
+    private final Path path;
+    private final List<Scanner> scanners;
+    private boolean allowIncomplete;
+    private boolean reproducible;
+    private ScanContext.MavenSettings maven = ScanContext.MavenSettings.defaults();
+    private String name;
+    private String version;
+
+    public SbomGenerator(Path path) {
+        this(path, Scanners.all());
+    }
+
+    SbomGenerator(Path path, List<Scanner> scanners) {
+        this.path = Objects.requireNonNull(path, "path");
+        this.scanners = scanners;
+    }
+
+    /** Writes an SBOM marked incomplete, listing what could not be inventoried, instead of failing. */
+    public SbomGenerator allowIncomplete(boolean allow) {
+        this.allowIncomplete = allow;
+        return this;
+    }
+
+    /**
+     * Same input, same bytes: the timestamp comes from {@code SOURCE_DATE_EPOCH} (else 1970-01-01T00:00:00Z) and the
+     * serial number from the content.
+     */
+    public SbomGenerator reproducible(boolean reproducible) {
+        this.reproducible = reproducible;
+        return this;
+    }
+
+    /** Where Maven dependencies are resolved from (settings.xml, local repository, offline). */
+    public SbomGenerator maven(ScanContext.MavenSettings settings) {
+        this.maven = Objects.requireNonNull(settings, "settings");
+        return this;
+    }
+
+    /** The subject's name; by default the directory's name, or the image's reference name. */
+    public SbomGenerator name(String subjectName) {
+        this.name = subjectName;
+        return this;
+    }
+
+    /** The subject's version, for a source tree (an image's version is its digest). */
+    public SbomGenerator version(String subjectVersion) {
+        this.version = subjectVersion;
+        return this;
+    }
+
+    public Bom call() throws IOException {
+        if (!Files.exists(path)) {
+            throw new SbomInputException(path.toString(), 0, "no such file or directory",
+                    "give a source directory, an OCI image layout directory or an image archive (docker save / OCI tar)");
+        }
+        if (!Files.isDirectory(path)) {
+            throw new SbomInputException(path.toString(), 0, "not a source directory",
+                    "give a source directory, an OCI image layout directory or an image archive (docker save / OCI tar)");
+        }
+        DirectoryTree tree = new DirectoryTree(path);
+        Subject subject = sourceSubject(tree.root());
+        return generate(subject, tree);
+    }
+
+    private Bom generate(Subject subject, FileTree tree) throws IOException {
+        ScanContext context = new ScanContext(allowIncomplete, maven);
+        List<Inventory> inventories = scan(tree, context);
+        return new BomAssembly().assemble(subject, inventories, context.gaps(), BomAssembly.timestamp(reproducible), reproducible);
+    }
+
+    private List<Inventory> scan(FileTree tree, ScanContext context) throws IOException {
+        List<Inventory> inventories = new ArrayList<>();
+        try {
+            for (String file : tree.files()) {
+                for (Scanner scanner : scanners) {
+                    if (scanner.reads(tree, file)) {
+                        inventories.add(scanner.scan(tree, file, context));
+                    }
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return inventories;
+    }
+
+    private Subject sourceSubject(Path root) {
+        String subjectName = name != null ? name : root.getFileName() != null ? root.getFileName().toString() : "source";
+        String purl = null;
+        if (version != null) {
+            try {
+                purl = new PackageURL("generic", null, subjectName, version, null, null).canonicalize();
+            } catch (MalformedPackageURLException e) {
+                throw new SbomInputException("--name " + subjectName, 0, "not usable as a package name (" + e.getMessage() + ")",
+                        "use letters, digits, '.', '-' and '_'");
+            }
+        }
+        return new Subject(Component.Type.APPLICATION, subjectName, version, purl);
+    }
+
+}
