@@ -29,7 +29,6 @@ WORK="$BENCH/work"
 RESULTS="$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ)"
 CDXGEN_VERSION=12.8.4
 CDX_MAVEN_PLUGIN_VERSION=2.9.3   # newest on Maven Central in November 2026
-OURS_JAR="$ROOT/cli/target/secure-delivery.jar"
 mkdir -p "$WORK" "$RESULTS"
 
 log() { printf '\n== %s\n' "$*" >&2; }
@@ -109,7 +108,7 @@ prepare_image() {
 
   local config="$WORK/inputs/config.json" config_digest config_size
   jq -cn --arg diff "$diff_id" '{
-      architecture: "amd64", os: "linux",
+      created: "1970-01-01T00:00:00Z", architecture: "amd64", os: "linux",
       config: {Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], Cmd: ["bash"], WorkingDir: "/"},
       rootfs: {type: "layers", diff_ids: [$diff]},
       history: [{created: "1970-01-01T00:00:00Z", created_by: "bench/sbom.sh: dpkg database of the build machine"}]
@@ -146,8 +145,8 @@ prepare_image() {
 # ---------------------------------------------------------------- runners
 # Each cmd_<tool> <input> <out.json> sets CMD to the argv of one run (GNU time execs it, so no shell functions).
 cmd_ours() {
-  if [ -x "$ROOT/secure-delivery" ]; then CMD=("$ROOT/secure-delivery"); else CMD=(java -jar "$OURS_JAR"); fi
-  CMD+=(sbom generate "$1" -o "$2" --reproducible)
+  local input="$1" out="$2"; shift 2
+  CMD=("$ROOT/secure-delivery" sbom generate "$input" -o "$out" --reproducible "$@")
 }
 cmd_cdxgen() {
   # --no-install-deps: scan what is there; cdxgen's other defaults (validation on, evidence off) are kept.
@@ -162,25 +161,25 @@ cmd_cdx_maven() {
     -DoutputFormat=json -DoutputName=bom -DschemaVersion=1.6 -DoutputDirectory="$2.d")
 }
 
+# Ours is the repository's ./secure-delivery, which builds the CLI when missing or stale (and its class-data
+# archive on first use); the untimed warm-up run of every tool pays for that.
 ours_available() {
-  [ "$WITH_OURS" = 1 ] || return 1
-  if [ -x "$ROOT/secure-delivery" ] || [ -f "$OURS_JAR" ]; then
-    if ! [ -f "$OURS_JAR" ]; then
-      log "building the CLI (./mvnw -q -B -DskipTests package)"
-      (cd "$ROOT" && ./mvnw -q -B -DskipTests package >&2) || return 1
-    fi
-    return 0
-  fi
-  [ -f "$ROOT/cli/src/main/java/io/jenkins/plugins/securedelivery/cli/SecureDelivery.java" ] || return 1
-  log "building the CLI (./mvnw -q -B -DskipTests package)"
-  (cd "$ROOT" && ./mvnw -q -B -DskipTests package >&2) && [ -f "$OURS_JAR" ]
+  [ "$WITH_OURS" = 1 ] && [ -x "$ROOT/secure-delivery" ] && [ -f "$ROOT/cli/pom.xml" ]
 }
 
 # measure <label> <run>: one timed run of CMD under /usr/bin/time -v, without network; records wall seconds,
-# peak RSS (KiB) and exit status in $RESULTS/<label>.tsv, output and logs beside it.
+# peak RSS (KiB) and exit status in $RESULTS/<label>/runs.tsv, output and logs beside it.
+# Run 0 is the untimed warm-up (builds, caches, page cache): it is logged but not counted.
 measure() {
   local label="$1" run="$2"
   local dir="$RESULTS/$label"; mkdir -p "$dir"
+  if [ "$run" = 0 ]; then
+    local status=0
+    "${NO_NET[@]}" "${CMD[@]}" > "$dir/log.warmup" 2>&1 || status=$?
+    printf '   %-24s warm-up: exit %d\n' "$label" "$status" >&2
+    [ "$status" = 0 ] || tail -5 "$dir/log.warmup" | sed 's/^/     /' >&2
+    return 0
+  fi
   local start end status=0
   start=$(date +%s%N)
   /usr/bin/time -v -o "$dir/time.$run" "${NO_NET[@]}" "${CMD[@]}" > "$dir/log.$run" 2>&1 || status=$?
@@ -198,6 +197,7 @@ bench_input() {
   local -a labels=("$@")
   log "$name: ${#labels[@]} tools x $RUNS runs"
   local run label
+  for label in "${labels[@]}"; do "bench_$label" 0; done
   for run in $(seq 1 "$RUNS"); do
     for label in "${labels[@]}"; do
       "bench_$label" "$run"
@@ -209,7 +209,7 @@ bench_input() {
 # ---------------------------------------------------------------- main
 install_tools
 HAVE_OURS=0
-if ours_available; then HAVE_OURS=1; else log "our CLI is not built yet (no cli/.../SecureDelivery.java): measuring the peers only"; fi
+if ours_available; then HAVE_OURS=1; else log "no ./secure-delivery (or --no-ours): measuring the peers only"; fi
 mkdir -p "$WORK/tmp"
 
 if want npm; then
@@ -221,7 +221,8 @@ if want npm; then
 fi
 if want maven; then
   prepare_maven
-  bench_maven_ours() { cmd_ours "$MAVEN_INPUT" "$RESULTS/maven.ours/bom.$1.json"; measure maven.ours "$1"; }
+  # --offline: resolve from the warmed local repository, as the peers do (cdxgen with -o, the plugin in the namespace).
+  bench_maven_ours() { cmd_ours "$MAVEN_INPUT" "$RESULTS/maven.ours/bom.$1.json" --offline; measure maven.ours "$1"; }
   bench_maven_cdxgen() {
     rm -rf "$MAVEN_INPUT/target"
     cmd_cdxgen java "$MAVEN_INPUT" "$RESULTS/maven.cdxgen/bom.$1.json"; measure maven.cdxgen "$1"
