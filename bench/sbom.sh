@@ -22,6 +22,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$RUNS" in ''|*[!0-9]*|0) echo "sbom.sh: --runs needs a positive integer, got '$RUNS'" >&2; exit 2 ;; esac
+for input in ${ONLY//,/ }; do
+  case "$input" in npm|maven|image) ;; *) echo "sbom.sh: --only takes npm, maven, image; got '$input'" >&2; exit 2 ;; esac
+done
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BENCH="$ROOT/bench"
@@ -65,7 +68,9 @@ IMAGE_TAR="$WORK/inputs/image-docker.tar"   # the same image as `docker save` wr
 prepare_npm() {
   rm -rf "$NPM_INPUT"; mkdir -p "$NPM_INPUT"
   cp "$BENCH/fixtures/npm-large/package.json" "$BENCH/fixtures/npm-large/package-lock.json" "$NPM_INPUT/"
-  log "npm input: $(jq '[.packages | keys[] | select(. != "")] | length' "$NPM_INPUT/package-lock.json") packages in package-lock.json"
+  local count; count=$(jq '[.packages | keys[] | select(. != "")] | length' "$NPM_INPUT/package-lock.json")
+  log "npm input: $count packages in package-lock.json"
+  [ "$count" -ge 1000 ] || { echo "sbom.sh: the npm fixture should hold >= 1,000 packages, has $count" >&2; exit 1; }
 }
 
 prepare_maven() {
@@ -80,7 +85,9 @@ prepare_maven() {
       -DoutputFormat=json -DoutputName=bom -DschemaVersion=1.6) > "$RESULTS/maven-warmup.log" 2>&1; then
     tail -20 "$RESULTS/maven-warmup.log" >&2; echo "sbom.sh: warming the Maven repository failed" >&2; exit 1
   fi
-  log "maven input: $(grep -c ':jar:' "$MAVEN_INPUT/target/resolved.txt") resolved dependencies (compile + runtime)"
+  local count; count=$(grep -c ':jar:' "$MAVEN_INPUT/target/resolved.txt")
+  log "maven input: $count resolved dependencies (compile + runtime)"
+  [ "$count" -ge 100 ] || { echo "sbom.sh: the Maven fixture should resolve >= 100 dependencies, resolves $count" >&2; exit 1; }
   rm -rf "$MAVEN_INPUT/target"
 }
 
@@ -90,6 +97,8 @@ prepare_image() {
   local root="$WORK/inputs/image-root" blobs="$IMAGE_DIR/blobs/sha256"
   rm -rf "$root" "$IMAGE_DIR" "$IMAGE_TAR"; mkdir -p "$root/etc" "$root/usr/lib" "$root/var/lib/dpkg/info" "$blobs"
   cp /var/lib/dpkg/status "$root/var/lib/dpkg/status"
+  local count; count=$(grep -c '^Package:' "$root/var/lib/dpkg/status")
+  [ "$count" -ge 300 ] || { echo "sbom.sh: the image needs >= 300 dpkg packages; this machine has $count" >&2; exit 1; }
   cp /usr/lib/os-release "$root/usr/lib/os-release"
   ln -s ../usr/lib/os-release "$root/etc/os-release"
   cp /etc/debian_version "$root/etc/debian_version"
@@ -139,7 +148,7 @@ prepare_image() {
     '[{Config: $c, RepoTags: ["localhost/bench/debian-dpkg:1"], Layers: [$l]}]' > "$stage/manifest.json"
   tar -C "$stage" --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -cf "$IMAGE_TAR" .
   rm -rf "$stage" "$root"
-  log "image input: $(grep -c '^Package:' /var/lib/dpkg/status) dpkg packages, layer $((layer_size / 1024)) KiB, $IMAGE_DIR and $IMAGE_TAR"
+  log "image input: $count dpkg packages, layer $((layer_size / 1024)) KiB, $IMAGE_DIR and $IMAGE_TAR"
 }
 
 # ---------------------------------------------------------------- runners
