@@ -171,9 +171,12 @@ cmd_cdx_maven() {
 }
 
 # Ours is the repository's ./secure-delivery, which builds the CLI when missing or stale (and its class-data
-# archive on first use); the untimed warm-up run of every tool pays for that.
+# archive on first use).
 ours_available() {
-  [ "$WITH_OURS" = 1 ] && [ -x "$ROOT/secure-delivery" ] && [ -f "$ROOT/cli/pom.xml" ]
+  [ "$WITH_OURS" = 1 ] && [ -x "$ROOT/secure-delivery" ] || return 1
+  # Build now, with the network (the timed runs have none), so that a new dependency can be downloaded.
+  log "building the CLI if it is stale (./secure-delivery --version)"
+  "$ROOT/secure-delivery" --version >&2
 }
 
 # measure <label> <run>: one timed run of CMD under /usr/bin/time -v, without network; records wall seconds,
