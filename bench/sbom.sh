@@ -258,4 +258,9 @@ if want image; then
 fi
 
 log "report (also in $RESULTS/report.txt)"
-node "$BENCH/sbom-report.mjs" "$RESULTS" "$RUNS" "${SUMMARY[@]}" | tee "$RESULTS/report.txt"
+{
+  echo "machine: $(nproc) cores, $(free -m | awk '/^Mem:/ {print $2}') MB RAM, load $(cut -d' ' -f1-3 /proc/loadavg); $(java -version 2>&1 | head -1);" \
+    "node $(node -v); mvn $(mvn -v 2>/dev/null | sed -n '1s/.*Maven \([0-9.]*\).*/\1/p'); cdxgen $CDXGEN_VERSION; cyclonedx-maven-plugin $CDX_MAVEN_PLUGIN_VERSION;" \
+    "ours $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$([ -n "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ] && echo ' (dirty)')"
+  node "$BENCH/sbom-report.mjs" "$RESULTS" "$RUNS" "${SUMMARY[@]}"
+} | tee "$RESULTS/report.txt"
