@@ -53,8 +53,20 @@ const loose = (purl) => {
 };
 
 function purlSets(bom) {
-  const purls = components(bom).map((c) => c.purl).filter(Boolean);
-  return { exact: new Set(purls), loose: new Set(purls.map(loose)) };
+  const comps = components(bom).filter((c) => c.purl);
+  // cdxgen tags the Debian/Alpine *source* packages it adds from trivy's SrcName with "source"; a purl counts
+  // as a source package when every component carrying it (without qualifiers) is tagged so.
+  const source = new Map();
+  for (const c of comps) {
+    const key = loose(c.purl);
+    const isSource = (c.tags || []).includes("source") && !(c.tags || []).includes("binary");
+    source.set(key, (source.get(key) ?? true) && isSource);
+  }
+  return {
+    exact: new Set(comps.map((c) => c.purl)),
+    loose: new Set(comps.map((c) => loose(c.purl))),
+    source: new Set([...source].filter(([, v]) => v).map(([k]) => k)),
+  };
 }
 
 function diff(a, b) {
@@ -110,10 +122,14 @@ for (const input of inputs) {
       say(`target: component set equal to cyclonedx-maven-plugin's (without qualifiers): ` +
         verdict(lo.onlyA.length === 0 && lo.onlyB.length === 0));
     }
-    for (const [who, list] of [[base.name, lo.onlyA], [peer.name, lo.onlyB]]) {
-      if (!list.length) continue;
-      say(`  only in ${who} (${list.length}, without qualifiers${list.length > LIST_CAP ? `, first ${LIST_CAP}` : ""}):`);
-      list.slice(0, LIST_CAP).forEach((p) => say(`    ${p}`));
+    for (const [who, all, sets] of [[base.name, lo.onlyA, a], [peer.name, lo.onlyB, b]]) {
+      if (!all.length) continue;
+      // Binary packages first: a missing one matters more than a source package one tool adds.
+      const sources = all.filter((p) => sets.source.has(p));
+      const list = all.filter((p) => !sets.source.has(p)).concat(sources);
+      const note = sources.length ? `; ${sources.length} of them tagged "source" by ${who}, listed last` : "";
+      say(`  only in ${who} (${list.length}, without qualifiers${note}${list.length > LIST_CAP ? `; first ${LIST_CAP}` : ""}):`);
+      list.slice(0, LIST_CAP).forEach((p) => say(`    ${p}${sets.source.has(p) ? "  [source]" : ""}`));
     }
     // Exact-only differences beyond the loose ones are spelling (qualifiers, encoding): a few show which.
     for (const [who, list, looseList] of [[base.name, ex.onlyA, lo.onlyA], [peer.name, ex.onlyB, lo.onlyB]]) {
