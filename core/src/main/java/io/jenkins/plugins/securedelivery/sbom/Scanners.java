@@ -1,5 +1,6 @@
 package io.jenkins.plugins.securedelivery.sbom;
 
+import io.jenkins.plugins.securedelivery.sbom.npm.PackageLockScanner;
 import java.util.List;
 
 /** Every scanner the generator runs, in the order their findings are merged. */
@@ -9,6 +10,7 @@ final class Scanners {
 
     static List<Scanner> all() {
         return List.of(
+                new PackageLockScanner()
         );
     }
 }
