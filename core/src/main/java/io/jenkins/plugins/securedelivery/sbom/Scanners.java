@@ -1,6 +1,10 @@
 package io.jenkins.plugins.securedelivery.sbom;
 
 import io.jenkins.plugins.securedelivery.sbom.npm.PackageLockScanner;
+import io.jenkins.plugins.securedelivery.sbom.python.InstalledPythonScanner;
+import io.jenkins.plugins.securedelivery.sbom.python.PipfileLockScanner;
+import io.jenkins.plugins.securedelivery.sbom.python.PoetryLockScanner;
+import io.jenkins.plugins.securedelivery.sbom.python.RequirementsScanner;
 import java.util.List;
 
 /** Every scanner the generator runs, in the order their findings are merged. */
@@ -10,7 +14,11 @@ final class Scanners {
 
     static List<Scanner> all() {
         return List.of(
-                new PackageLockScanner()
+                new PackageLockScanner(),
+                new RequirementsScanner(),
+                new PoetryLockScanner(),
+                new PipfileLockScanner(),
+                new InstalledPythonScanner()
         );
     }
 }
