@@ -1,5 +1,6 @@
 package io.jenkins.plugins.securedelivery.sbom;
 
+import io.jenkins.plugins.securedelivery.sbom.golang.GoModScanner;
 import io.jenkins.plugins.securedelivery.sbom.npm.PackageLockScanner;
 import io.jenkins.plugins.securedelivery.sbom.python.InstalledPythonScanner;
 import io.jenkins.plugins.securedelivery.sbom.python.PipfileLockScanner;
@@ -15,6 +16,7 @@ final class Scanners {
     static List<Scanner> all() {
         return List.of(
                 new PackageLockScanner(),
+                new GoModScanner(),
                 new RequirementsScanner(),
                 new PoetryLockScanner(),
                 new PipfileLockScanner(),
