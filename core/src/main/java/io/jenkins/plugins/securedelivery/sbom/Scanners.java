@@ -2,6 +2,8 @@ package io.jenkins.plugins.securedelivery.sbom;
 
 import io.jenkins.plugins.securedelivery.sbom.golang.GoModScanner;
 import io.jenkins.plugins.securedelivery.sbom.npm.PackageLockScanner;
+import io.jenkins.plugins.securedelivery.sbom.npm.PnpmLockScanner;
+import io.jenkins.plugins.securedelivery.sbom.npm.YarnLockScanner;
 import io.jenkins.plugins.securedelivery.sbom.python.InstalledPythonScanner;
 import io.jenkins.plugins.securedelivery.sbom.python.PipfileLockScanner;
 import io.jenkins.plugins.securedelivery.sbom.python.PoetryLockScanner;
@@ -16,6 +18,8 @@ final class Scanners {
     static List<Scanner> all() {
         return List.of(
                 new PackageLockScanner(),
+                new YarnLockScanner(),
+                new PnpmLockScanner(),
                 new GoModScanner(),
                 new RequirementsScanner(),
                 new PoetryLockScanner(),

@@ -94,6 +94,28 @@ final class NpmPackages {
         return path.substring(path.lastIndexOf('/') + 1);
     }
 
+    /**
+     * Splits "name@range" (also "@scope/name@range"): the name ends at the first '@' after the first character.
+     * Returns null when there is no range.
+     */
+    static String[] nameAndRange(String spec) {
+        int at = spec.indexOf('@', 1);
+        return at < 0 ? null : new String[] {spec.substring(0, at), spec.substring(at + 1)};
+    }
+
+    /** Every package reachable from {@code roots} along {@code edges}. */
+    static java.util.Set<String> reachable(java.util.Collection<String> roots, Map<String, java.util.Set<String>> edges) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.Deque<String> todo = new java.util.ArrayDeque<>(roots);
+        while (!todo.isEmpty()) {
+            String ref = todo.pop();
+            if (seen.add(ref)) {
+                todo.addAll(edges.getOrDefault(ref, java.util.Set.of()));
+            }
+        }
+        return seen;
+    }
+
     static boolean insideNodeModules(String directory) {
         return directory.startsWith("node_modules/") || directory.contains("/node_modules/");
     }
