@@ -7,6 +7,7 @@ import io.jenkins.plugins.securedelivery.sbom.FoundPackage;
 import io.jenkins.plugins.securedelivery.sbom.Inventory;
 import io.jenkins.plugins.securedelivery.sbom.ScanContext;
 import io.jenkins.plugins.securedelivery.sbom.SbomInputException;
+import io.jenkins.plugins.securedelivery.sbom.Scanner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,7 +33,7 @@ import org.cyclonedx.model.Component;
  * Workspace packages ({@code link: true}) are followed to their folder; a workspace with a version is a component of
  * its own, one without a version is part of the project and its dependencies are direct.
  */
-public final class PackageLockScanner implements io.jenkins.plugins.securedelivery.sbom.Scanner {
+public final class PackageLockScanner implements Scanner {
 
     private static final String HIDDEN = "node_modules/.package-lock.json";
     private static final List<String> DEPENDENCY_FIELDS = List.of("dependencies", "optionalDependencies", "peerDependencies");

@@ -39,7 +39,7 @@ public final class InstalledPythonScanner implements Scanner {
             if (!file.startsWith(environment)) {
                 break;
             }
-            if (environmentOf(file) != null) {
+            if (environment.equals(environmentOf(file))) {
                 return file.equals(path); // the environment is read once, from its first metadata file
             }
         }

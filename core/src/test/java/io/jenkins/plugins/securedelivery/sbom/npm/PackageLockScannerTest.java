@@ -158,4 +158,20 @@ class PackageLockScannerTest {
         assertThat(inventory.direct()).containsExactly("pkg:npm/debug@4.3.4");
         assertThat(lenient.gaps()).hasSize(1);
     }
+
+    @Test
+    void bundledDependenciesAreComponentsOfTheirBundler(@TempDir Path dir) throws IOException {
+        // the shape npm writes for a package shipping bundleDependencies: the bundled copy sits under the bundler
+        Files.writeString(dir.resolve("package-lock.json"), """
+                {"lockfileVersion": 3, "packages": {
+                  "": {"dependencies": {"bundler": "1.0.0"}},
+                  "node_modules/bundler": {"version": "1.0.0", "bundleDependencies": ["ms"], "dependencies": {"ms": "2.1.3"}},
+                  "node_modules/bundler/node_modules/ms": {"version": "2.1.3", "inBundle": true, "license": "MIT"}}}
+                """);
+
+        Inventory inventory = scanner.scan(new DirectoryTree(dir), "package-lock.json", strict());
+
+        assertThat(byRef(inventory)).containsOnlyKeys("pkg:npm/bundler@1.0.0", "pkg:npm/ms@2.1.3");
+        assertThat(inventory.dependencies().get("pkg:npm/bundler@1.0.0")).containsExactly("pkg:npm/ms@2.1.3");
+    }
 }
