@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,8 +22,10 @@ import org.cyclonedx.model.Component;
 /**
  * pip requirements files ({@code requirements.txt}, {@code requirements-dev.txt}, {@code requirements/*.txt}) that pin
  * every package with {@code ==}, as pip-compile or {@code pip freeze} write them. Anything not pinned to one version
- * cannot be inventoried and is a gap. {@code -r} includes are followed inside the tree; environment markers are not
- * evaluated (every pinned package is listed).
+ * cannot be inventoried and is a gap. {@code -r} includes are followed inside the tree; {@code -c} constraints add no
+ * package; environment markers are not evaluated (every pinned package is listed). pip-compile's {@code # via}
+ * annotations give the edges and the direct dependencies. Several {@code --hash} values (one per wheel and sdist)
+ * name no single file and are not reported; one is.
  *
  * <p>Hand-written: pip's requirements format is pip's own (no Java library reads it) and only its line structure is
  * needed here.
@@ -52,19 +55,67 @@ public final class RequirementsScanner implements Scanner {
 
     @Override
     public Inventory scan(FileTree tree, String path, ScanContext context) throws IOException {
-        Map<String, FoundPackage> packages = new LinkedHashMap<>();
-        read(tree, path, context, packages, new HashSet<>());
-        return new Inventory("pypi", path, new ArrayList<>(packages.values()), packages.keySet(), Map.of());
+        Found found = new Found();
+        read(tree, path, context, found, new HashSet<>());
+        return found.inventory(path);
     }
 
-    private void read(FileTree tree, String path, ScanContext context, Map<String, FoundPackage> packages,
-            Set<String> visited) throws IOException {
+    /**
+     * What the files list, and pip-compile's "# via" annotations: who needs each package ("-r requirements.in" for
+     * the project itself). Without annotations every listed package is direct and no edges are known.
+     */
+    private static final class Found {
+        final Map<String, FoundPackage> packages = new LinkedHashMap<>();
+        final Map<String, String> refsByName = new LinkedHashMap<>();
+        final Map<String, List<String>> via = new LinkedHashMap<>();
+
+        Inventory inventory(String path) {
+            if (via.isEmpty()) {
+                return new Inventory("pypi", path, new ArrayList<>(packages.values()), packages.keySet(), Map.of());
+            }
+            Set<String> direct = new LinkedHashSet<>();
+            Map<String, Set<String>> dependencies = new LinkedHashMap<>();
+            refsByName.forEach((name, ref) -> {
+                List<String> dependents = via.getOrDefault(name, List.of());
+                if (dependents.isEmpty()) {
+                    direct.add(ref); // pinned by hand
+                }
+                for (String dependent : dependents) {
+                    String from = dependent.startsWith("-") ? null : refsByName.get(PythonPackages.normalize(dependent));
+                    if (from != null) {
+                        dependencies.computeIfAbsent(from, k -> new LinkedHashSet<>()).add(ref);
+                    } else {
+                        direct.add(ref); // "-r requirements.in", "-c constraints.txt" or a file's own name
+                    }
+                }
+            });
+            return new Inventory("pypi", path, new ArrayList<>(packages.values()), direct, dependencies);
+        }
+    }
+
+    private void read(FileTree tree, String path, ScanContext context, Found found, Set<String> visited) throws IOException {
         if (!visited.add(path)) {
             return; // files including each other
         }
         List<String> lines = List.of(new String(tree.read(path, PythonPackages.LIMIT), StandardCharsets.UTF_8).split("\r?\n", -1));
+        String annotated = null; // the package that "# via" lines below describe
+        boolean viaList = false;
         for (int i = 0; i < lines.size(); i++) {
             int lineNumber = i + 1;
+            String comment = lines.get(i).trim();
+            if (annotated != null && comment.startsWith("#")) {
+                String text = comment.substring(1).trim();
+                if (text.equals("via")) {
+                    viaList = true;
+                } else if (text.startsWith("via ")) {
+                    found.via.computeIfAbsent(annotated, k -> new ArrayList<>()).add(text.substring(4).trim());
+                } else if (viaList && !text.isEmpty() && lines.get(i).startsWith(" ")) {
+                    found.via.computeIfAbsent(annotated, k -> new ArrayList<>()).add(text);
+                }
+                continue;
+            }
+            viaList = false;
+            annotated = null;
             StringBuilder logical = new StringBuilder(lines.get(i));
             while (endsWithContinuation(logical) && i + 1 < lines.size()) {
                 logical.setLength(logical.length() - 1);
@@ -75,15 +126,15 @@ public final class RequirementsScanner implements Scanner {
                 continue;
             }
             if (line.startsWith("-")) {
-                option(tree, path, lineNumber, line, context, packages, visited);
+                option(tree, path, lineNumber, line, context, found, visited);
                 continue;
             }
-            requirement(path, lineNumber, line, context, packages);
+            annotated = requirement(path, lineNumber, line, context, found);
         }
     }
 
     private void option(FileTree tree, String path, int lineNumber, String line, ScanContext context,
-            Map<String, FoundPackage> packages, Set<String> visited) throws IOException {
+            Found found, Set<String> visited) throws IOException {
         String[] words = line.split("[\\s=]+", 2);
         String option = words[0];
         String argument = words.length > 1 ? words[1].trim() : "";
@@ -94,7 +145,7 @@ public final class RequirementsScanner implements Scanner {
                         "add it to the tree, or list its packages in this file");
                 return;
             }
-            read(tree, included, context, packages, visited);
+            read(tree, included, context, found, visited);
         } else if (option.equals("-e") || option.equals("--editable")) {
             context.gap(path, lineNumber, "the editable requirement " + argument + " has no version", PIN);
         } else if (!IGNORED_OPTIONS.contains(option)) {
@@ -102,7 +153,8 @@ public final class RequirementsScanner implements Scanner {
         }
     }
 
-    private void requirement(String path, int lineNumber, String line, ScanContext context, Map<String, FoundPackage> packages) {
+    /** Reads one requirement; returns its normalized name, or null when it is a gap. */
+    private String requirement(String path, int lineNumber, String line, ScanContext context, Found found) {
         List<String> hashes = new ArrayList<>();
         Matcher hash = HASH.matcher(line);
         while (hash.find()) {
@@ -115,16 +167,19 @@ public final class RequirementsScanner implements Scanner {
         Matcher m = NAME_AND_REST.matcher(requirement);
         if (!m.matches() || requirement.contains("://") || requirement.startsWith(".")) {
             context.gap(path, lineNumber, "the requirement " + requirement + " is a file or URL, not a pinned package", PIN);
-            return;
+            return null;
         }
         Matcher pinned = PINNED.matcher(m.group(3).trim());
         if (!pinned.matches() || pinned.group(1).contains("*")) {
             context.gap(path, lineNumber, "the requirement " + requirement + " is not pinned to one version", PIN);
-            return;
+            return null;
         }
-        FoundPackage found = new FoundPackage(PythonPackages.purl(path, m.group(1), pinned.group(1)), Component.Type.LIBRARY,
-                Component.Scope.REQUIRED, PythonPackages.hashes(hashes), List.of(), path);
-        packages.putIfAbsent(found.ref(), found);
+        FoundPackage pinnedPackage = new FoundPackage(PythonPackages.purl(path, m.group(1), pinned.group(1)),
+                Component.Type.LIBRARY, Component.Scope.REQUIRED, PythonPackages.hashes(hashes), List.of(), path);
+        found.packages.putIfAbsent(pinnedPackage.ref(), pinnedPackage);
+        String name = PythonPackages.normalize(m.group(1));
+        found.refsByName.putIfAbsent(name, pinnedPackage.ref());
+        return name;
     }
 
     private static boolean endsWithContinuation(CharSequence line) {

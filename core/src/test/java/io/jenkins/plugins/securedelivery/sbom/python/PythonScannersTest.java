@@ -44,11 +44,17 @@ class PythonScannersTest {
         assertThat(packages.get("pkg:pypi/certifi@2020.4.5.1").hashes())
                 .containsExactly(Map.entry("SHA-256", "1d987a998c75633c40847cc966fcf5904906c920a7f17ef374f5aa4282abd304"));
         assertThat(packages.get("pkg:pypi/requests@2.23.0").hashes()).isEmpty();
-        assertThat(compiled.direct()).hasSize(6);
+        // pip-compile's "# via" annotations: requests is the project's (-r requirements.in), the others are its own
+        assertThat(compiled.direct()).containsExactlyInAnyOrder("pkg:pypi/requests@2.23.0", "pkg:pypi/importlib-metadata@1.6.0");
+        assertThat(compiled.dependencies()).containsOnlyKeys("pkg:pypi/requests@2.23.0");
+        assertThat(compiled.dependencies().get("pkg:pypi/requests@2.23.0")).containsExactlyInAnyOrder(
+                "pkg:pypi/certifi@2020.4.5.1", "pkg:pypi/chardet@3.0.4", "pkg:pypi/idna@2.9", "pkg:pypi/urllib3@1.24.2");
 
         Inventory dev = scanner.scan(tree, "requirements-dev.txt", strict());
         assertThat(byRef(dev)).hasSize(9).containsKeys("pkg:pypi/zope-interface@5.1.0", "pkg:pypi/pytest-cov@2.6.0",
                 "pkg:pypi/requests@2.23.0");
+        assertThat(dev.direct()).contains("pkg:pypi/zope-interface@5.1.0", "pkg:pypi/pytest@3.8.0", "pkg:pypi/requests@2.23.0")
+                .doesNotContain("pkg:pypi/idna@2.9");
     }
 
     @Test
