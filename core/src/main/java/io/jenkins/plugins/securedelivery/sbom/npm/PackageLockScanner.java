@@ -67,7 +67,11 @@ public final class PackageLockScanner implements Scanner {
             throw new SbomInputException(path, 0, "the file has no lockfileVersion: it is not an npm lock file",
                     "regenerate it with `npm install --package-lock-only` (npm 7 or later)");
         }
-        if (version.asInt() < 2 || !lock.path("packages").isObject()) {
+        if (version.asInt() >= 2 && !lock.path("packages").isObject()) {
+            throw new SbomInputException(path, 0, "the lock file has no \"packages\" map",
+                    "regenerate it with `npm install --package-lock-only` using npm 7 or later");
+        }
+        if (version.asInt() < 2) {
             throw new SbomInputException(path, 0, "lockfileVersion " + version.asInt()
                     + " is an unknown format: only lock files of version 2 and 3 list every installed package",
                     "regenerate it with `npm install --package-lock-only` using npm 7 or later");
