@@ -37,6 +37,8 @@ public final class PackageLockScanner implements Scanner {
 
     private static final String HIDDEN = "node_modules/.package-lock.json";
     private static final List<String> DEPENDENCY_FIELDS = List.of("dependencies", "optionalDependencies", "peerDependencies");
+    private static final List<String> WORKSPACE_DEPENDENCY_FIELDS =
+            List.of("dependencies", "devDependencies", "optionalDependencies", "peerDependencies");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
@@ -148,12 +150,14 @@ public final class PackageLockScanner implements Scanner {
                 if (projectFolders.contains(location)) {
                     collectDirect(location, node, location.isEmpty());
                 } else if (refsByLocation.containsKey(location)) {
-                    if (!location.contains("node_modules/")) {
+                    boolean workspace = !location.contains("node_modules/");
+                    if (workspace) {
                         direct.add(refsByLocation.get(location)); // a workspace package is part of what is built
                     }
                     Set<String> targets = dependencies.computeIfAbsent(refsByLocation.get(location), k -> new LinkedHashSet<>());
                     boolean devOnly = node.path("dev").asBoolean();
-                    for (String field : DEPENDENCY_FIELDS) {
+                    // npm installs a workspace's devDependencies too; a published package's are not installed
+                    for (String field : workspace ? WORKSPACE_DEPENDENCY_FIELDS : DEPENDENCY_FIELDS) {
                         boolean mayBeAbsent = devOnly || !field.equals("dependencies");
                         node.path(field).fieldNames().forEachRemaining(dependency ->
                                 resolve(location, dependency, mayBeAbsent).ifPresent(targets::add));

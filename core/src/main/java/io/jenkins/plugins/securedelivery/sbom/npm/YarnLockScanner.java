@@ -45,7 +45,7 @@ public final class YarnLockScanner implements Scanner {
     @Override
     public Inventory scan(FileTree tree, String path, ScanContext context) throws IOException {
         String text = new String(tree.read(path, NpmPackages.LIMIT), StandardCharsets.UTF_8);
-        boolean berry = text.contains("\n__metadata:");
+        boolean berry = text.startsWith("__metadata:") || text.contains("\n__metadata:");
         Map<String, Entry> bySpec = berry ? berry(path, text) : classic(path, text);
 
         Map<String, FoundPackage> packages = new LinkedHashMap<>();
