@@ -9,6 +9,7 @@ final class Scanners {
 
     static List<Scanner> all() {
         return List.of(
+                new io.jenkins.plugins.securedelivery.sbom.maven.MavenScanner()
         );
     }
 }
