@@ -24,6 +24,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.maven.model.InputLocation;
 import org.apache.maven.model.Model;
@@ -85,6 +87,9 @@ public final class MavenScanner implements Scanner {
             "https://repo.maven.apache.org/maven2")
             .setSnapshotPolicy(new RepositoryPolicy(false, null, null)).build();
 
+    /** Maven's resolver names a pom it could not get as group:artifact:pom:version. */
+    private static final Pattern POM_COORDINATES = Pattern.compile("([^\\s:()]+):([^\\s:()]+):pom:([^\\s:()]+)");
+
     private final ModelBuilder modelBuilder = new DefaultModelBuilderFactory().newInstance();
     private final ModelCacheFactory modelCaches = new DefaultModelCacheFactory();
     private volatile RepositorySystem system;
@@ -129,16 +134,18 @@ public final class MavenScanner implements Scanner {
             model.getDependencyManagement().getDependencies().forEach(d -> request.addManagedDependency(dependency(d, types)));
         }
         CollectResult collected;
+        Set<String> unresolved = new LinkedHashSet<>();
         try {
             collected = repositorySystem.collectDependencies(session, request);
         } catch (DependencyCollectionException e) {
             collected = e.getResult();
             for (Exception failure : collected.getExceptions()) {
-                reportCollectionFailure(failure, model, pom, path, context);
+                reportCollectionFailure(failure, model, pom, path, context).ifPresent(unresolved::add);
             }
         }
         ComponentGraph graph = new ComponentGraph(collected.getRoot());
-        Map<String, Path> files = resolveFiles(repositorySystem, session, graph, reactor, model, pom, path, context);
+        Map<String, Path> files = resolveFiles(repositorySystem, session, graph, reactor, unresolved, model, pom, path,
+                context);
         Map<String, String> sha256 = sha256(files);
 
         List<FoundPackage> packages = new ArrayList<>();
@@ -246,9 +253,11 @@ public final class MavenScanner implements Scanner {
                         "fix the pom (mvn help:effective-pom reports the same problem)", e);
             }
             for (ModelProblem problem : unresolved) {
+                Matcher pomCoordinates = POM_COORDINATES.matcher(problem.getMessage());
                 context.gap(shown(problem.getSource(), pom, path), Math.max(problem.getLineNumber(), 0),
                         "cannot resolve the " + (problem.getMessage().contains("import") ? "imported BOM" : "parent pom")
-                                + " (" + problem.getMessage() + ")",
+                                + (pomCoordinates.find() ? " " + pomCoordinates.group(1) + ":" + pomCoordinates.group(2)
+                                + ":" + pomCoordinates.group(3) : "") + " (" + problem.getMessage() + ")",
                         "check the repositories of the pom, the mirrors, proxies and credentials of the Maven settings,"
                                 + " and offline mode");
             }
@@ -285,14 +294,15 @@ public final class MavenScanner implements Scanner {
                 exclusions);
     }
 
-    private static void reportCollectionFailure(Exception failure, Model model, Path pom, String path,
+    /** Reports a failure to collect; returns the coordinates of the artifact that failed, when known. */
+    private static Optional<String> reportCollectionFailure(Exception failure, Model model, Path pom, String path,
             ScanContext context) {
         Artifact failed = failure instanceof ArtifactDescriptorException descriptor
                 ? descriptor.getResult().getRequest().getArtifact() : null;
         String reason = rootMessage(failure);
         if (failed == null) {
             context.gap(path, 0, "cannot collect the dependencies (" + reason + ")", FIX);
-            return;
+            return Optional.empty();
         }
         Optional<Artifact> via = failure instanceof ArtifactDescriptorException descriptor
                 ? directDependencyOf(descriptor.getResult().getRequest().getTrace()) : Optional.empty();
@@ -301,6 +311,7 @@ public final class MavenScanner implements Scanner {
         context.gap(path, line, "cannot resolve " + coordinates(failed)
                 + (via.isPresent() && !coordinates(via.get()).equals(coordinates(failed))
                 ? ", needed by " + coordinates(via.get()) : "") + " (" + reason + ")", FIX);
+        return Optional.of(coordinates(failed));
     }
 
     private static final String FIX = "check that the version exists, the repositories of the pom, the mirrors, proxies"
@@ -334,12 +345,13 @@ public final class MavenScanner implements Scanner {
     }
 
     private static Map<String, Path> resolveFiles(RepositorySystem repositorySystem,
-            DefaultRepositorySystemSession session, ComponentGraph graph, Reactor reactor, Model model, Path pom,
-            String path, ScanContext context) {
+            DefaultRepositorySystemSession session, ComponentGraph graph, Reactor reactor, Set<String> unresolved,
+            Model model, Path pom, String path, ScanContext context) {
         List<String> refs = new ArrayList<>();
         List<ArtifactRequest> requests = new ArrayList<>();
         graph.components.forEach((ref, node) -> {
-            if (reactor.project(node.getArtifact()).isEmpty()) {
+            // A dependency whose pom could not be had is already reported; it stays listed, without a hash.
+            if (reactor.project(node.getArtifact()).isEmpty() && !unresolved.contains(coordinates(node.getArtifact()))) {
                 refs.add(ref);
                 requests.add(new ArtifactRequest(node));
             }

@@ -23,6 +23,7 @@ import org.eclipse.aether.repository.LocalRepository;
 import org.eclipse.aether.repository.RepositoryPolicy;
 import org.eclipse.aether.util.graph.transformer.ConflictResolver;
 import org.eclipse.aether.util.repository.AuthenticationBuilder;
+import org.eclipse.aether.util.repository.SimpleArtifactDescriptorPolicy;
 import org.eclipse.aether.util.repository.DefaultAuthenticationSelector;
 import org.eclipse.aether.util.repository.DefaultMirrorSelector;
 import org.eclipse.aether.util.repository.DefaultProxySelector;
@@ -57,6 +58,9 @@ final class ResolverSession {
         session.setCache(new DefaultRepositoryCache());
         session.setOffline(maven.offline() || settings.isOffline());
         session.setChecksumPolicy(RepositoryPolicy.CHECKSUM_POLICY_WARN);
+        // Maven only warns about a missing or invalid dependency pom; an SBOM cannot list what that pom would have
+        // brought in, so it is a gap.
+        session.setArtifactDescriptorPolicy(new SimpleArtifactDescriptorPolicy(false, false));
         // Keep conflict losers in the graph, as cyclonedx-maven-plugin does, so that a dependency reached only
         // through a test-scoped winner is still listed the same way.
         session.setConfigProperty(ConflictResolver.CONFIG_PROP_VERBOSE, true);
