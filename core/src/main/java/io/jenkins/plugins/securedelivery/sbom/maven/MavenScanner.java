@@ -14,15 +14,18 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -112,10 +115,9 @@ public final class MavenScanner implements Scanner {
         Path pom = tree.onDisk(path).orElseThrow(() -> new SbomInputException(path, 0,
                 "a pom.xml can only be scanned in a source tree on disk", "scan the source directory"));
         RepositorySystem repositorySystem = system();
-        DefaultRepositorySystemSession session = ResolverSession.open(repositorySystem, context.maven());
-        Reactor reactor = new Reactor(tree.files().stream().filter(f -> reads(tree, f))
-                .map(f -> tree.onDisk(f).orElseThrow()).toList());
-        session.setWorkspaceReader(reactor);
+        Workspace workspace = workspace(repositorySystem, tree, context.maven());
+        DefaultRepositorySystemSession session = workspace.session();
+        Reactor reactor = workspace.reactor();
 
         Optional<Model> built = effectiveModel(repositorySystem, session, pom, path, context);
         if (built.isEmpty()) {
@@ -196,6 +198,30 @@ public final class MavenScanner implements Scanner {
         TreeMap<String, String> qualifiers = new TreeMap<>();
         qualifiers.put("type", packaging == null ? "jar" : packaging);
         return ComponentGraph.purl(groupId, artifactId, version, qualifiers);
+    }
+
+    /**
+     * The reactor of a tree and the resolver session its modules share, so that the second module of a tree reuses
+     * the poms, BOMs and descriptors the first one read. Held only while the tree itself is in use.
+     */
+    private record Workspace(ScanContext.MavenSettings settings, DefaultRepositorySystemSession session, Reactor reactor) {}
+
+    private final Map<FileTree, Workspace> workspaces = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private Workspace workspace(RepositorySystem repositorySystem, FileTree tree, ScanContext.MavenSettings settings) {
+        synchronized (workspaces) {
+            Workspace known = workspaces.get(tree);
+            if (known != null && Objects.equals(known.settings(), settings)) {
+                return known;
+            }
+            DefaultRepositorySystemSession session = ResolverSession.open(repositorySystem, settings);
+            Reactor reactor = new Reactor(tree.files().stream().filter(f -> reads(tree, f))
+                    .map(f -> tree.onDisk(f).orElseThrow()).toList());
+            session.setWorkspaceReader(reactor);
+            Workspace created = new Workspace(settings, session, reactor);
+            workspaces.put(tree, created);
+            return created;
+        }
     }
 
     private RepositorySystem system() {

@@ -209,6 +209,34 @@ class MavenScannerTest {
     }
 
     @Test
+    void profilesActiveByDefaultByJdkAndByOsApplyAsInMaven() throws IOException {
+        String pom = Files.readString(project.resolve("pom.xml"));
+        String byDefault = "<profile><id>by-default</id><activation><activeByDefault>true</activeByDefault></activation>"
+                + "<dependencies>" + dependency("org.acme", "hidden", "1.0", "") + "</dependencies></profile>";
+        String family = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("windows") ? "windows" : "unix";
+        String activated = """
+                <profile><id>modern-jdk</id><activation><jdk>[17,)</jdk></activation>
+                  <dependencies>%s</dependencies></profile>
+                <profile><id>this-os</id><activation><os><family>%s</family></os></activation>
+                  <properties><lib.version>2.1</lib.version></properties></profile>
+                <profile><id>old-jdk</id><activation><jdk>(,1.8]</jdk></activation>
+                  <dependencies>%s</dependencies></profile>
+                """.formatted(dependency("org.acme", "excluded", "1.0", ""), family,
+                dependency("org.acme", "test-only", "1.0", ""));
+        remote.library("org.acme", "lib", "2.1", "");
+        Path settings = settings(mirror("company", remote.root.toUri().toString()));
+
+        Files.writeString(project.resolve("pom.xml"), pom.replace("</project>", "<profiles>" + byDefault + "</profiles></project>"));
+        assertThat(scan(settings, false).direct()).contains(ref("hidden", "1.0"), ref("lib", "2.0"));
+
+        Files.writeString(project.resolve("pom.xml"), pom.replace("</project>",
+                "<profiles>" + byDefault + activated + "</profiles></project>"));
+        assertThat(scan(settings, false).direct()).contains(ref("excluded", "1.0"), ref("lib", "2.1"))
+                // as in Maven, a profile active by default yields when another profile of the pom is activated
+                .doesNotContain(ref("hidden", "1.0"), ref("test-only", "1.0"), ref("lib", "2.0"));
+    }
+
+    @Test
     void anUnresolvableDependencyFailsNamingThePomTheLineAndTheCoordinates() throws IOException {
         writeProject(dependency("org.acme", "missing", "9.9", ""));
         int line = lineOf(project.resolve("pom.xml"), "<artifactId>missing</artifactId>");
