@@ -119,7 +119,7 @@ public final class MavenScanner implements Scanner {
         DefaultRepositorySystemSession session = workspace.session();
         Reactor reactor = workspace.reactor();
 
-        Optional<Model> built = effectiveModel(repositorySystem, session, pom, path, context);
+        Optional<Model> built = effectiveModel(repositorySystem, workspace.setup(), pom, path, context);
         if (built.isEmpty()) {
             return new Inventory("maven", path, List.of(), Set.of(), Map.of());
         }
@@ -204,7 +204,11 @@ public final class MavenScanner implements Scanner {
      * The reactor of a tree and the resolver session its modules share, so that the second module of a tree reuses
      * the poms, BOMs and descriptors the first one read. Held only while the tree itself is in use.
      */
-    private record Workspace(ScanContext.MavenSettings settings, DefaultRepositorySystemSession session, Reactor reactor) {}
+    private record Workspace(ScanContext.MavenSettings settings, ResolverSession.Setup setup, Reactor reactor) {
+        DefaultRepositorySystemSession session() {
+            return setup.session();
+        }
+    }
 
     private final Map<FileTree, Workspace> workspaces = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -214,11 +218,11 @@ public final class MavenScanner implements Scanner {
             if (known != null && Objects.equals(known.settings(), settings)) {
                 return known;
             }
-            DefaultRepositorySystemSession session = ResolverSession.open(repositorySystem, settings);
+            ResolverSession.Setup setup = ResolverSession.open(repositorySystem, settings);
             Reactor reactor = new Reactor(tree.files().stream().filter(f -> reads(tree, f))
                     .map(f -> tree.onDisk(f).orElseThrow()).toList());
-            session.setWorkspaceReader(reactor);
-            Workspace created = new Workspace(settings, session, reactor);
+            setup.session().setWorkspaceReader(reactor);
+            Workspace created = new Workspace(settings, setup, reactor);
             workspaces.put(tree, created);
             return created;
         }
@@ -245,9 +249,12 @@ public final class MavenScanner implements Scanner {
         return current;
     }
 
-    private Optional<Model> effectiveModel(RepositorySystem repositorySystem, DefaultRepositorySystemSession session,
+    private Optional<Model> effectiveModel(RepositorySystem repositorySystem, ResolverSession.Setup setup,
             Path pom, String path, ScanContext context) {
+        DefaultRepositorySystemSession session = setup.session();
         DefaultModelBuildingRequest request = new DefaultModelBuildingRequest();
+        request.setProfiles(setup.profiles());
+        request.setActiveProfileIds(setup.activeProfiles());
         request.setPomFile(pom.toFile());
         request.setValidationLevel(ModelBuildingRequest.VALIDATION_LEVEL_MINIMAL);
         request.setProcessPlugins(false);

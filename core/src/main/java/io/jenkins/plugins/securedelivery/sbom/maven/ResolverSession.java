@@ -4,8 +4,15 @@ import io.jenkins.plugins.securedelivery.sbom.SbomInputException;
 import io.jenkins.plugins.securedelivery.sbom.ScanContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import org.apache.maven.model.Activation;
+import org.apache.maven.model.ActivationFile;
+import org.apache.maven.model.ActivationOS;
+import org.apache.maven.model.ActivationProperty;
+import org.apache.maven.model.Profile;
+import org.apache.maven.model.Repository;
 import org.apache.maven.repository.internal.MavenRepositorySystemUtils;
 import org.apache.maven.settings.Mirror;
 import org.apache.maven.settings.Proxy;
@@ -34,12 +41,18 @@ import org.eclipse.aether.util.repository.DefaultProxySelector;
  */
 final class ResolverSession {
 
+    /**
+     * The session, and the profiles of the settings that Maven applies to every project (their repositories and
+     * properties), with the ids the settings activate.
+     */
+    record Setup(DefaultRepositorySystemSession session, List<Profile> profiles, List<String> activeProfiles) {}
+
     /** Maven's marker of a password encrypted with settings-security.xml: "{...}" not escaped. */
     private static final Pattern ENCRYPTED = Pattern.compile(".*?[^\\\\]?\\{(.*?[^\\\\])\\}.*", Pattern.DOTALL);
 
     private ResolverSession() {}
 
-    static DefaultRepositorySystemSession open(RepositorySystem system, ScanContext.MavenSettings given) {
+    static Setup open(RepositorySystem system, ScanContext.MavenSettings given) {
         ScanContext.MavenSettings maven = given == null ? ScanContext.MavenSettings.defaults() : given;
         Path home = Path.of(System.getProperty("user.home"));
         Path settingsFile = maven.settingsFile() != null ? maven.settingsFile() : home.resolve(".m2/settings.xml");
@@ -102,7 +115,65 @@ final class ResolverSession {
                     .build());
         }
         session.setAuthenticationSelector(credentials);
-        return session;
+        return new Setup(session, settings.getProfiles().stream().map(ResolverSession::profile).toList(),
+                List.copyOf(settings.getActiveProfiles()));
+    }
+
+    /** A settings profile as the model profile Maven injects (maven-core's SettingsUtils, not on our class path). */
+    private static Profile profile(org.apache.maven.settings.Profile settings) {
+        Profile profile = new Profile();
+        profile.setId(settings.getId());
+        profile.setSource("settings.xml");
+        profile.setProperties(settings.getProperties());
+        org.apache.maven.settings.Activation given = settings.getActivation();
+        if (given != null) {
+            Activation activation = new Activation();
+            activation.setActiveByDefault(given.isActiveByDefault());
+            activation.setJdk(given.getJdk());
+            if (given.getOs() != null) {
+                ActivationOS os = new ActivationOS();
+                os.setName(given.getOs().getName());
+                os.setFamily(given.getOs().getFamily());
+                os.setArch(given.getOs().getArch());
+                os.setVersion(given.getOs().getVersion());
+                activation.setOs(os);
+            }
+            if (given.getProperty() != null) {
+                ActivationProperty property = new ActivationProperty();
+                property.setName(given.getProperty().getName());
+                property.setValue(given.getProperty().getValue());
+                activation.setProperty(property);
+            }
+            if (given.getFile() != null) {
+                ActivationFile file = new ActivationFile();
+                file.setExists(given.getFile().getExists());
+                file.setMissing(given.getFile().getMissing());
+                activation.setFile(file);
+            }
+            profile.setActivation(activation);
+        }
+        for (org.apache.maven.settings.Repository declared : settings.getRepositories()) {
+            Repository repository = new Repository();
+            repository.setId(declared.getId());
+            repository.setName(declared.getName());
+            repository.setUrl(declared.getUrl());
+            repository.setLayout(declared.getLayout());
+            repository.setReleases(policy(declared.getReleases()));
+            repository.setSnapshots(policy(declared.getSnapshots()));
+            profile.addRepository(repository);
+        }
+        return profile;
+    }
+
+    private static org.apache.maven.model.RepositoryPolicy policy(org.apache.maven.settings.RepositoryPolicy declared) {
+        if (declared == null) {
+            return null;
+        }
+        org.apache.maven.model.RepositoryPolicy policy = new org.apache.maven.model.RepositoryPolicy();
+        policy.setEnabled(declared.isEnabled());
+        policy.setUpdatePolicy(declared.getUpdatePolicy());
+        policy.setChecksumPolicy(declared.getChecksumPolicy());
+        return policy;
     }
 
     private static Settings readSettings(Path file) {

@@ -177,6 +177,30 @@ class MavenScannerTest {
     }
 
     @Test
+    void repositoriesOfAnActiveSettingsProfileAreUsedAndAMirrorCanExcludeThem() throws IOException {
+        TestRepository partner = new TestRepository(Files.createDirectories(temp.resolve("partner")));
+        String extraHash = partner.library("com.partner", "extra", "3.0", "");
+        writeProject(dependency("com.partner", "extra", "3.0", ""));
+        try (LoopbackServers.Repository company = new LoopbackServers.Repository(remote.root, null, null);
+             LoopbackServers.Repository partnerServer = new LoopbackServers.Repository(partner.root, "partner", "p4ss")) {
+            Path settings = settings("""
+                    <mirrors><mirror><id>company</id><mirrorOf>*,!partner-releases</mirrorOf><url>%s</url></mirror></mirrors>
+                    <servers><server><id>partner-releases</id><username>partner</username><password>p4ss</password></server></servers>
+                    <profiles><profile><id>partner</id><repositories><repository>
+                      <id>partner-releases</id><url>%s</url><snapshots><enabled>false</enabled></snapshots>
+                    </repository></repositories></profile></profiles>
+                    <activeProfiles><activeProfile>partner</activeProfile></activeProfiles>
+                    """.formatted(company.url(), partnerServer.url()));
+
+            Inventory inventory = scan(settings, false);
+
+            assertThat(byRef(inventory)).hasSize(8).hasEntrySatisfying("pkg:maven/com.partner/extra@3.0?type=jar",
+                    p -> assertThat(p.hashes()).containsEntry("SHA-256", extraHash));
+            assertThat(partnerServer.served).as("the partner repository was not mirrored").hasPositiveValue();
+        }
+    }
+
+    @Test
     void wrongCredentialsFailWithoutShowingThePassword() throws IOException {
         try (LoopbackServers.Repository server = new LoopbackServers.Repository(remote.root, "deployer", "s3cret")) {
             Path settings = settings(mirror("company", server.url())
