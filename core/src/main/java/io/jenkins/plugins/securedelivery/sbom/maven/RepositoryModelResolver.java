@@ -26,6 +26,8 @@ import org.eclipse.aether.resolution.VersionRangeResult;
  * repositories (mirrors, proxies and credentials applied). Maven's own resolver of this kind is package-private in
  * maven-resolver-provider, hence this small one.
  */
+// ModelResolver itself is declared with the deprecated ModelSource; there is nothing else to return.
+@SuppressWarnings("deprecation")
 final class RepositoryModelResolver implements ModelResolver {
 
     private final RepositorySystem system;
