@@ -300,7 +300,20 @@ public final class MavenScanner implements Scanner {
 
     /** The path the user knows: the scanned pom by its path in the tree, a parent on disk or in a repository as is. */
     private static String shown(String source, Path pom, String path) {
-        return source == null || source.isEmpty() || Path.of(source).equals(pom) ? path : source;
+        if (source == null || source.isEmpty()) {
+            return path;
+        }
+        Path root = pom;
+        for (int i = path.split("/").length; i > 0 && root != null; i--) {
+            root = root.getParent();
+        }
+        try {
+            Path file = Path.of(source);
+            return root != null && file.isAbsolute() && file.normalize().startsWith(root)
+                    ? root.relativize(file.normalize()).toString().replace('\\', '/') : source;
+        } catch (java.nio.file.InvalidPathException e) {
+            return source;
+        }
     }
 
     private static Artifact projectArtifact(Model model, ArtifactTypeRegistry types) {

@@ -261,6 +261,24 @@ class MavenScannerTest {
     }
 
     @Test
+    void theProxyIsBypassedForItsNonProxyHostsAndAnInactiveProxyIsIgnored() throws IOException {
+        try (LoopbackServers.Repository server = new LoopbackServers.Repository(remote.root, null, null);
+             LoopbackServers.ForwardingProxy proxy = new LoopbackServers.ForwardingProxy("proxyuser", "proxy-pw")) {
+            String proxies = """
+                    <proxies>
+                      <proxy><id>off</id><active>false</active><protocol>http</protocol><host>127.0.0.1</host><port>%1$d</port></proxy>
+                      <proxy><id>on</id><active>true</active><protocol>http</protocol><host>127.0.0.1</host><port>%1$d</port>
+                        <username>proxyuser</username><password>proxy-pw</password><nonProxyHosts>localhost|127.*</nonProxyHosts></proxy>
+                    </proxies>""".formatted(proxy.port());
+            Path settings = settings(mirror("company", server.url()) + proxies);
+
+            assertThat(scan(settings, false).packages()).hasSize(7);
+            assertThat(server.served).hasPositiveValue();
+            assertThat(proxy.forwarded.get() + proxy.challenged.get()).as("requests that reached the proxy").isZero();
+        }
+    }
+
+    @Test
     void anUnresolvableDependencyFailsNamingThePomTheLineAndTheCoordinates() throws IOException {
         writeProject(dependency("org.acme", "missing", "9.9", ""));
         int line = lineOf(project.resolve("pom.xml"), "<artifactId>missing</artifactId>");
@@ -329,6 +347,19 @@ class MavenScannerTest {
 
         assertThatThrownBy(() -> scan(settings(""), false)).isInstanceOf(SbomInputException.class)
                 .hasMessageStartingWith("pom.xml:5: the pom is not well-formed");
+    }
+
+    @Test
+    void aMalformedParentInTheTreeIsReportedByItsPathInTheTree() throws IOException {
+        Files.writeString(project.resolve("pom.xml"), "<project>\n  <modelVersion>4.0.0</modelVersion>\n  <groupId>org.acme\n</project>\n");
+        Files.createDirectories(project.resolve("module"));
+        Files.writeString(project.resolve("module/pom.xml"), TestRepository.project("org.acme", "module", "1.0",
+                "<parent><groupId>org.acme</groupId><artifactId>root</artifactId><version>1.0</version></parent>"));
+        ScanContext context = new ScanContext(false, new ScanContext.MavenSettings(settings(""), localRepository, true));
+        DirectoryTree tree = new DirectoryTree(project);
+
+        assertThatThrownBy(() -> scanner.scan(tree, "module/pom.xml", context)).isInstanceOf(SbomInputException.class)
+                .hasMessageStartingWith("pom.xml:4: the pom is not well-formed");
     }
 
     @Test
