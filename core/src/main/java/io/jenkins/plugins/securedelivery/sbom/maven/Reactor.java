@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import org.apache.maven.model.Model;
 import org.apache.maven.model.io.xpp3.MavenXpp3Reader;
@@ -39,29 +40,63 @@ final class Reactor implements WorkspaceReader {
     /** Indexes the given pom files; a pom that cannot be parsed is left out here and reported by its own scan. */
     Reactor(List<Path> poms) {
         MavenXpp3Reader reader = new MavenXpp3Reader();
+        Map<Path, Model> models = new HashMap<>();
         for (Path pom : poms) {
-            Model model;
             try (InputStream in = Files.newInputStream(pom)) {
-                model = reader.read(in, false);
+                models.put(pom.normalize(), reader.read(in, false));
             } catch (IOException | XmlPullParserException e) {
-                continue;
+                // reported when this pom itself is scanned
             }
+        }
+        models.forEach((pom, model) -> {
+            Properties properties = properties(pom, models);
             String groupId = model.getGroupId() != null ? model.getGroupId()
                     : model.getParent() != null ? model.getParent().getGroupId() : null;
             String version = model.getVersion() != null ? model.getVersion()
                     : model.getParent() != null ? model.getParent().getVersion() : null;
             if (groupId == null || version == null || model.getArtifactId() == null) {
-                continue;
+                return;
             }
             Optional<String> parent = Optional.ofNullable(model.getParent()).map(p -> p.getGroupId() + ":"
-                    + p.getArtifactId() + ":" + p.getVersion());
-            projects.putIfAbsent(groupId + ":" + model.getArtifactId() + ":" + version, new Project(groupId,
-                    model.getArtifactId(), version, model.getPackaging(), pom, parent));
+                    + p.getArtifactId() + ":" + interpolate(p.getVersion(), properties));
+            Project project = new Project(groupId, model.getArtifactId(), interpolate(version, properties),
+                    model.getPackaging(), pom, parent);
+            projects.putIfAbsent(project.key(), project);
             for (String module : model.getModules()) {
                 Path dir = pom.getParent().resolve(module).normalize();
                 modules.add(Files.isDirectory(dir) ? dir.resolve("pom.xml") : dir);
             }
+        });
+    }
+
+    /**
+     * The properties a CI-friendly version (${revision}${changelist}) can use: the pom's own and those of its parents
+     * found in the tree at their relativePath, nearest first.
+     */
+    private static Properties properties(Path pom, Map<Path, Model> models) {
+        Properties properties = new Properties();
+        Path current = pom;
+        for (int depth = 0; current != null && models.containsKey(current) && depth < 32; depth++) {
+            Model model = models.get(current);
+            model.getProperties().forEach(properties::putIfAbsent);
+            if (model.getParent() == null || model.getParent().getRelativePath().isEmpty()) {
+                break;
+            }
+            Path parent = current.getParent().resolve(model.getParent().getRelativePath()).normalize();
+            current = Files.isDirectory(parent) ? parent.resolve("pom.xml") : parent;
         }
+        return properties;
+    }
+
+    private static String interpolate(String value, Properties properties) {
+        if (value == null || !value.contains("${")) {
+            return value;
+        }
+        String result = value;
+        for (String name : properties.stringPropertyNames()) {
+            result = result.replace("${" + name + "}", properties.getProperty(name));
+        }
+        return result;
     }
 
     /** Whether some other pom of the tree lists this one in its {@code <modules>}. */

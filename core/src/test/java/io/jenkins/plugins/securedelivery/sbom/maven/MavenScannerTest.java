@@ -417,6 +417,34 @@ class MavenScannerTest {
         }
     }
 
+    @Test
+    void ciFriendlyVersionsOfAReactorResolveFromTheTree() throws IOException {
+        Files.writeString(project.resolve("pom.xml"), TestRepository.project("org.acme", "reactor", "${revision}${changelist}", """
+                <packaging>pom</packaging>
+                <properties><revision>2.5</revision><changelist>-SNAPSHOT</changelist></properties>
+                <modules><module>core</module><module>web</module></modules>
+                """));
+        String parent = "<parent><groupId>org.acme</groupId><artifactId>reactor</artifactId>"
+                + "<version>${revision}${changelist}</version></parent>";
+        Files.createDirectories(project.resolve("core"));
+        Files.writeString(project.resolve("core/pom.xml"), TestRepository.project("org.acme", "core", "${revision}${changelist}",
+                parent + "<dependencies>" + dependency("org.acme", "shared", "1.0", "") + "</dependencies>"));
+        Files.createDirectories(project.resolve("web"));
+        Files.writeString(project.resolve("web/pom.xml"), TestRepository.project("org.acme", "web", "${revision}${changelist}",
+                parent + "<dependencies>" + dependency("org.acme", "core", "${project.version}", "") + "</dependencies>"));
+        Path settings = settings(mirror("company", remote.root.toUri().toString()));
+        ScanContext context = new ScanContext(false, new ScanContext.MavenSettings(settings, localRepository, false));
+        DirectoryTree tree = new DirectoryTree(project);
+
+        Inventory web = scanner.scan(tree, "web/pom.xml", context);
+
+        assertThat(web.packages()).extracting(FoundPackage::ref).containsExactlyInAnyOrder(
+                "pkg:maven/org.acme/web@2.5-SNAPSHOT?type=jar", "pkg:maven/org.acme/core@2.5-SNAPSHOT?type=jar",
+                ref("shared", "1.0"));
+        assertThat(scanner.scan(tree, "pom.xml", context).direct()).containsExactlyInAnyOrder(
+                "pkg:maven/org.acme/web@2.5-SNAPSHOT?type=jar", "pkg:maven/org.acme/core@2.5-SNAPSHOT?type=jar");
+    }
+
     private static int lineOf(Path file, String text) throws IOException {
         List<String> lines = Files.readAllLines(file);
         for (int i = 0; i < lines.size(); i++) {
