@@ -81,7 +81,9 @@ import org.eclipse.aether.supplier.RepositorySystemSupplier;
  *
  * <p>Every {@code pom.xml} of a source tree is scanned, except those under {@code target/} (build output) and under
  * {@code src/} (test fixtures and archetype resources, which are not projects of the tree). Modules of a reactor
- * resolve their siblings from the tree, as Maven's reactor does.
+ * resolve their siblings from the tree, as Maven's reactor does, and share one resolver session (kept while the tree
+ * object is in use). Trees that are not on disk (container images) are left to the jar scanner: their pom.xml files
+ * are not projects to build.
  */
 public final class MavenScanner implements Scanner {
 

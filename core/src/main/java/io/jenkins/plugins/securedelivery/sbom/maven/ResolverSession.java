@@ -179,7 +179,9 @@ final class ResolverSession {
     private static Settings readSettings(Path file) {
         DefaultSettingsBuildingRequest request = new DefaultSettingsBuildingRequest();
         request.setUserSettingsFile(file.toFile());
+        // ${user.home} and ${env.X} are common in settings (local repository, passwords kept out of the file).
         Properties properties = new Properties();
+        properties.putAll(System.getProperties());
         System.getenv().forEach((name, value) -> properties.setProperty("env." + name, value));
         request.setSystemProperties(properties);
         try {

@@ -201,6 +201,25 @@ class MavenScannerTest {
     }
 
     @Test
+    void settingsMayNameTheLocalRepositoryAndPasswordsThroughProperties() throws IOException {
+        String password = System.getProperty("user.name");
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        Path local = temp.resolve("settings-local").toAbsolutePath();
+        assertThat(local.startsWith(tmp)).as("@TempDir lives under java.io.tmpdir").isTrue();
+        try (LoopbackServers.Repository server = new LoopbackServers.Repository(remote.root, "deployer", password)) {
+            Path settings = settings(mirror("company", server.url())
+                    + "<localRepository>${java.io.tmpdir}/" + tmp.relativize(local).toString().replace('\\', '/') + "</localRepository>"
+                    + "<servers><server><id>company</id><username>deployer</username><password>${user.name}</password></server></servers>");
+
+            Inventory inventory = scan(settings, new ScanContext(false, new ScanContext.MavenSettings(settings, null, false)));
+
+            assertThat(inventory.packages()).hasSize(7);
+            assertThat(server.served).as("the interpolated password was accepted").hasPositiveValue();
+            assertThat(local.resolve("org/acme/lib/2.0/lib-2.0.jar")).as("local repository named by the settings").isRegularFile();
+        }
+    }
+
+    @Test
     void wrongCredentialsFailWithoutShowingThePassword() throws IOException {
         try (LoopbackServers.Repository server = new LoopbackServers.Repository(remote.root, "deployer", "s3cret")) {
             Path settings = settings(mirror("company", server.url())
