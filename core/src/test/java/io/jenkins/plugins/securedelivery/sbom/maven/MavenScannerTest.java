@@ -382,6 +382,18 @@ class MavenScannerTest {
     }
 
     @Test
+    void aMissingOrMalformedSettingsFileIsReportedWithItsLine() throws IOException {
+        Path missing = temp.resolve("no-such-settings.xml");
+        assertThatThrownBy(() -> scan(missing, false)).isInstanceOf(SbomInputException.class)
+                .hasMessageStartingWith(missing + ": the Maven settings file does not exist");
+
+        Path malformed = temp.resolve("broken-settings.xml");
+        Files.writeString(malformed, "<settings>\n  <mirrors>\n    <mirror>\n  </mirrors>\n</settings>\n");
+        assertThatThrownBy(() -> scan(malformed, false)).isInstanceOf(SbomInputException.class)
+                .hasMessageStartingWith(malformed + ":4: the Maven settings file is not valid");
+    }
+
+    @Test
     void anEncryptedPasswordIsRefusedWithoutShowingIt() throws IOException {
         Path settings = settings(mirror("company", "http://127.0.0.1:9/")
                 + "<servers><server><id>company</id><username>u</username><password>{COQLCE6DU6GtcS5P=}</password></server></servers>");
