@@ -1,6 +1,7 @@
 package io.jenkins.plugins.securedelivery.sbom;
 
 import io.jenkins.plugins.securedelivery.sbom.golang.GoModScanner;
+import io.jenkins.plugins.securedelivery.sbom.maven.MavenScanner;
 import io.jenkins.plugins.securedelivery.sbom.npm.PackageLockScanner;
 import io.jenkins.plugins.securedelivery.sbom.npm.PnpmLockScanner;
 import io.jenkins.plugins.securedelivery.sbom.npm.YarnLockScanner;
@@ -17,6 +18,7 @@ final class Scanners {
 
     static List<Scanner> all() {
         return List.of(
+                new MavenScanner(),
                 new PackageLockScanner(),
                 new YarnLockScanner(),
                 new PnpmLockScanner(),
