@@ -82,7 +82,7 @@ class GoModScannerTest {
 
         assertThatThrownBy(() -> new GoModScanner(NO_CACHE).scan(tree, "go.mod", strict()))
                 .hasMessage("go.sum: go.sum has no entry for github.com/google/uuid v1.6.0, required at go.mod:7. "
-                        + "run `go mod tidy` and commit go.mod and go.sum");
+                        + "Run `go mod tidy` and commit go.mod and go.sum");
 
         ScanContext lenient = new ScanContext(true, ScanContext.MavenSettings.defaults());
         Inventory inventory = new GoModScanner(NO_CACHE).scan(tree, "go.mod", lenient);

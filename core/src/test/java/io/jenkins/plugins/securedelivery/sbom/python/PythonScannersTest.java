@@ -65,7 +65,7 @@ class PythonScannersTest {
         assertThatThrownBy(() -> new RequirementsScanner().scan(tree, "requirements.txt", strict()))
                 .isInstanceOfSatisfying(SbomInputException.class, e -> assertThat(e.line()).isEqualTo(3))
                 .hasMessageStartingWith("requirements.txt:3: the requirement requests>=2.31 is not pinned to one version")
-                .hasMessageContaining("pin it with ==, e.g.");
+                .hasMessageContaining("Pin it with ==, e.g.");
 
         ScanContext lenient = new ScanContext(true, ScanContext.MavenSettings.defaults());
         Inventory inventory = new RequirementsScanner().scan(tree, "requirements.txt", lenient);
