@@ -42,7 +42,7 @@ class SbomCommandTest {
         CommandLineRun run = CommandLineRun.of("sbom", "generate", SAMPLE_APP.toString(), "--format", "spdx", "-o", dir.resolve("x").toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.err()).contains("--format spdx").contains("use json or xml");
+        assertThat(run.err()).contains("--format spdx").contains("Use json or xml");
     }
 
     @Test

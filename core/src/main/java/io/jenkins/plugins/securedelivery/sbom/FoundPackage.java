@@ -11,7 +11,8 @@ import org.cyclonedx.model.Component;
  *
  * @param purl     the package URL, with its version; its canonical form is the component's identity (bom-ref)
  * @param type     what kind of component it is (library, operating-system package as {@code LIBRARY}, framework...)
- * @param scope    {@code REQUIRED} at run time, {@code OPTIONAL} (dev, test, provided, optional), or {@code EXCLUDED}
+ * @param scope    {@code REQUIRED} or {@code OPTIONAL} as the ecosystem's own SBOM tool says: npm dev/optional and
+ *                 Python dev groups are OPTIONAL; Maven follows cyclonedx-maven-plugin (only {@code <optional>} is)
  * @param hashes   digests of the package's own file where there is one, keyed by CycloneDX algorithm name
  *                 ("SHA-256", "SHA-512"), lower-case hex
  * @param licenses licences as the metadata declares them: SPDX ids, expressions or free names

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.cyclonedx.model.Bom;
 import org.cyclonedx.model.Component;
 
@@ -22,6 +23,10 @@ import org.cyclonedx.model.Component;
  * {@link #allowIncomplete(boolean)}, in which case the SBOM's compositions say it is incomplete and why.
  */
 public final class SbomGenerator {
+
+    // registry.example.com/team/app:1.0, ghcr.io/org/app@sha256:..., nginx:1.27 — a name with a tag or digest.
+    private static final Pattern IMAGE_REFERENCE =
+            Pattern.compile("^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\\w][\\w.-]{0,127}|@sha256:[0-9a-f]{64})$");
 
     private final Path path;
     private final List<Scanner> scanners;
@@ -74,6 +79,10 @@ public final class SbomGenerator {
     }
 
     public Bom call() throws IOException {
+        if (!Files.exists(path) && IMAGE_REFERENCE.matcher(path.toString()).matches()) {
+            throw new SbomInputException(path.toString(), 0, "looks like a registry reference, and registry access is not built yet",
+                    "copy the image to an OCI layout first, e.g. `skopeo copy docker://" + path + " oci:image-dir`, and scan image-dir");
+        }
         if (!Files.exists(path)) {
             throw new SbomInputException(path.toString(), 0, "no such file or directory",
                     "give a source directory, an OCI image layout directory or an image archive (docker save / OCI tar)");

@@ -20,9 +20,13 @@ public class SbomInputException extends RuntimeException {
     }
 
     public SbomInputException(String file, int line, String problem, String fix, Throwable cause) {
-        super(file + (line > 0 ? ":" + line : "") + ": " + problem + ". " + fix, cause);
+        super(file + (line > 0 ? ":" + line : "") + ": " + problem + ". " + sentence(fix), cause);
         this.file = file;
         this.line = line;
+    }
+
+    private static String sentence(String fix) {
+        return fix == null || fix.isEmpty() ? "" : Character.toUpperCase(fix.charAt(0)) + fix.substring(1);
     }
 
     public String file() {

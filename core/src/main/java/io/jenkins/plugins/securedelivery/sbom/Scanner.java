@@ -3,8 +3,9 @@ package io.jenkins.plugins.securedelivery.sbom;
 import java.io.IOException;
 
 /**
- * Reads one kind of file (a lock file, a manifest, a package database) into an {@link Inventory}. Scanners hold no
- * state between files; one instance may scan many trees.
+ * Reads one kind of file (a lock file, a manifest, a package database) into an {@link Inventory}. One instance may
+ * scan many trees; what a scanner caches, it caches per tree (the Maven scanner reuses one resolver session for all
+ * the modules of a tree).
  */
 public interface Scanner {
 

@@ -52,7 +52,7 @@ class SbomFileTest {
 
         assertThatThrownBy(() -> SbomFile.write(sample(), SbomFormat.JSON, out))
                 .isInstanceOf(SbomInputException.class)
-                .hasMessageContaining("no-such-dir").hasMessageContaining("create");
+                .hasMessageContaining("no-such-dir").hasMessageContaining("Create");
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).isEmpty();
         }
