@@ -9,6 +9,9 @@ final class Scanners {
 
     static List<Scanner> all() {
         return List.of(
+                new io.jenkins.plugins.securedelivery.sbom.os.DpkgScanner(),
+                new io.jenkins.plugins.securedelivery.sbom.os.ApkScanner(),
+                new io.jenkins.plugins.securedelivery.sbom.jar.JarScanner()
         );
     }
 }
