@@ -43,10 +43,11 @@ import org.cyclonedx.model.Component;
  * jars nested in {@code BOOT-INF/lib}, {@code WEB-INF/lib} or an ear are read too, within bounds.
  *
  * <p>A jar without pom.properties (Gradle and Ant do not write one) is named by its manifest's
- * {@code Implementation-Title}/{@code -Version} (or {@code Bundle-SymbolicName}/{@code -Version}): as
- * {@code pkg:maven} when {@code Implementation-Vendor-Id} gives its group, else as {@code pkg:generic} with its
- * SHA-256, which identifies it exactly. Only a jar that says neither name nor version is a gap: guessing would put a
- * wrong component in the SBOM, and dropping it would hide code that runs.
+ * {@code Implementation-Title}/{@code -Version} (or {@code Bundle-SymbolicName}/{@code -Version}, or its file name)
+ * as {@code pkg:generic} with its SHA-256, which identifies it exactly: its Maven group is unknown, and
+ * {@code Implementation-Vendor-Id} is often not the group (commons-compress says "org.apache"). Only a jar that says
+ * neither name nor version is a gap: guessing would put a wrong component in the SBOM, and dropping it would hide code
+ * that runs.
  */
 public final class JarScanner implements Scanner {
 
@@ -253,10 +254,6 @@ public final class JarScanner implements Scanner {
             context.gap(path, 0, "the archive has no pom.properties and its manifest names no title and version",
                     "rebuild it with Maven (or set Implementation-Title and Implementation-Version in its manifest)");
             return null;
-        }
-        String group = main.getValue("Implementation-Vendor-Id");
-        if (group != null && !group.isBlank() && name.matches("[A-Za-z0-9_.-]+")) {
-            return FoundPackage.library(maven(group.trim(), name, version, path), path);
         }
         try {
             return FoundPackage.library(new PackageURL("generic", null, name, version, null, null), path);
