@@ -20,31 +20,31 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
 /** Builds real image layouts and tars, as skopeo and docker write them, for the tests. */
-final class ImageFixture {
+public final class ImageFixture {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** One layer's tar, built entry by entry. */
-    static final class Layer {
+    public static final class Layer {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final TarArchiveOutputStream tar;
 
-        Layer() {
+        public Layer() {
             tar = new TarArchiveOutputStream(bytes);
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         }
 
-        Layer dir(String name) throws IOException {
+        public Layer dir(String name) throws IOException {
             tar.putArchiveEntry(new TarArchiveEntry(name.endsWith("/") ? name : name + "/"));
             tar.closeArchiveEntry();
             return this;
         }
 
-        Layer file(String name, String content) throws IOException {
+        public Layer file(String name, String content) throws IOException {
             return file(name, content.getBytes(StandardCharsets.UTF_8));
         }
 
-        Layer file(String name, byte[] content) throws IOException {
+        public Layer file(String name, byte[] content) throws IOException {
             TarArchiveEntry entry = new TarArchiveEntry(name, true);
             entry.setSize(content.length);
             tar.putArchiveEntry(entry);
@@ -53,7 +53,7 @@ final class ImageFixture {
             return this;
         }
 
-        Layer symlink(String name, String target) throws IOException {
+        public Layer symlink(String name, String target) throws IOException {
             TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_SYMLINK, true);
             entry.setLinkName(target);
             tar.putArchiveEntry(entry);
@@ -61,7 +61,7 @@ final class ImageFixture {
             return this;
         }
 
-        Layer hardLink(String name, String target) throws IOException {
+        public Layer hardLink(String name, String target) throws IOException {
             TarArchiveEntry entry = new TarArchiveEntry(name, TarConstants.LF_LINK, true);
             entry.setLinkName(target);
             tar.putArchiveEntry(entry);
@@ -92,13 +92,13 @@ final class ImageFixture {
     }
 
     /** An image: its layers' uncompressed tars, each stored gzip-compressed or not. */
-    static final class Image {
+    public static final class Image {
         final List<byte[]> tars = new ArrayList<>();
         boolean gzipLayers = true;
         String os = "linux";
         String architecture = "amd64";
 
-        Image layer(Layer layer) throws IOException {
+        public Image layer(Layer layer) throws IOException {
             tars.add(layer.tar());
             return this;
         }
@@ -154,9 +154,9 @@ final class ImageFixture {
     }
 
     /** An OCI layout: the files by name, and the digest of the (first) image manifest. */
-    record Layout(Map<String, byte[]> files, String manifestDigest) {
+    public record Layout(Map<String, byte[]> files, String manifestDigest) {
 
-        Path writeDirectory(Path dir) throws IOException {
+        public Path writeDirectory(Path dir) throws IOException {
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
                 Path path = dir.resolve(file.getKey());
                 Files.createDirectories(path.getParent());
@@ -165,7 +165,7 @@ final class ImageFixture {
             return dir;
         }
 
-        Path writeTar(Path file, boolean gzip) throws IOException {
+        public Path writeTar(Path file, boolean gzip) throws IOException {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -183,7 +183,7 @@ final class ImageFixture {
     }
 
     /** A layout of one image, named {@code refName}. */
-    static Layout layout(Image image, String refName) throws IOException {
+    public static Layout layout(Image image, String refName) throws IOException {
         Map<String, byte[]> blobs = new LinkedHashMap<>();
         byte[] manifest = image.manifest(blobs);
         blobs.put(sha256(manifest), manifest);

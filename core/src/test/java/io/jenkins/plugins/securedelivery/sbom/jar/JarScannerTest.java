@@ -10,6 +10,7 @@ import io.jenkins.plugins.securedelivery.sbom.Inventory;
 import io.jenkins.plugins.securedelivery.sbom.ScanContext;
 import io.jenkins.plugins.securedelivery.sbom.SbomInputException;
 import io.jenkins.plugins.securedelivery.sbom.image.ContainerImage;
+import io.jenkins.plugins.securedelivery.sbom.image.ImageFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -160,8 +161,8 @@ class JarScannerTest {
     void scansJarsHeldInAContainerImage() throws Exception {
         Path oci = root.resolve("oci");
         byte[] compress = Files.readAllBytes(jarOf(org.apache.commons.compress.archivers.zip.ZipFile.class));
-        io.jenkins.plugins.securedelivery.sbom.image.ImageLayouts.writeSingleFileImage(oci, "app/lib/compress.jar",
-                compress);
+        ImageFixture.layout(new ImageFixture.Image().layer(new ImageFixture.Layer().file("app/lib/compress.jar",
+                compress)), null).writeDirectory(oci);
 
         try (ContainerImage image = ContainerImage.open(oci, ContainerImage.Limits.defaults(), null,
                 ContainerImage.heldFor(List.of(scanner)))) {
