@@ -78,7 +78,7 @@ final class ImageManifests {
             String diffId = diffIds.size() == layers.size() ? diffIds.get(i).asText(null) : null;
             refs.add(new LayerRef(i, blobName(digest, blob), digest, diffId));
         }
-        String platformOf = chosen.platform() != null ? chosen.platform() : platformOf(config);
+        String platformOf = chosen.platform() != null ? chosen.platform() : platform(config);
         return new Selected(chosen.digest(), ContainerImage.DigestOf.MANIFEST, chosen.name(), platformOf, refs);
     }
 
@@ -143,10 +143,6 @@ final class ImageManifests {
         return os + "/" + arch + (variant.isEmpty() ? "" : "/" + variant);
     }
 
-    private static String platformOf(JsonNode config) {
-        return platform(config);
-    }
-
     private static Selected fromDockerSave(ImageArchive archive) throws IOException {
         String where = archive.describe() + "!/manifest.json";
         JsonNode manifest = parse(archive.read("manifest.json"), where);
@@ -183,7 +179,7 @@ final class ImageManifests {
             refs.add(new LayerRef(i, name, digest, diffIds.get(i).asText()));
         }
         String tag = image.path("RepoTags").path(0).asText(null);
-        return new Selected(configDigest, ContainerImage.DigestOf.CONFIG, tag, platformOf(config), refs);
+        return new Selected(configDigest, ContainerImage.DigestOf.CONFIG, tag, platform(config), refs);
     }
 
     static String blobName(String digest, String where) {

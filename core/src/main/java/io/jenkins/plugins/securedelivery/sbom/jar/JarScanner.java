@@ -99,7 +99,14 @@ public final class JarScanner implements Scanner {
                 identity = zip == null ? Optional.empty() : archive(zip, path, sha256, 0, found, context);
             }
         } else {
-            byte[] bytes = tree.read(path, IN_MEMORY_LIMIT);
+            byte[] bytes;
+            try {
+                bytes = tree.read(path, IN_MEMORY_LIMIT);
+            } catch (SbomInputException tooLarge) {
+                // an image holds a file only up to its single-file limit
+                context.gap(path, 0, tooLarge.getMessage(), "raise the image's single-file limit to scan this archive");
+                return new Inventory("jar", path, List.of(), Set.of(), Map.of());
+            }
             identity = inMemory(bytes, path, 0, found, context);
         }
         Set<String> direct = new LinkedHashSet<>();

@@ -39,7 +39,7 @@ final class Deb822 {
     static Parsed parse(String text) {
         List<Paragraph> paragraphs = new ArrayList<>();
         List<Malformed> malformed = new ArrayList<>();
-        Map<String, String> fields = new LinkedHashMap<>();
+        Map<String, StringBuilder> fields = new LinkedHashMap<>();
         String last = null;
         int start = 0;
         String[] lines = text.split("\r?\n", -1);
@@ -47,7 +47,7 @@ final class Deb822 {
             String line = lines[i];
             if (line.isBlank()) {
                 if (!fields.isEmpty()) {
-                    paragraphs.add(new Paragraph(start, fields));
+                    paragraphs.add(paragraph(start, fields));
                 }
                 fields = new LinkedHashMap<>();
                 last = null;
@@ -57,7 +57,7 @@ final class Deb822 {
                 if (last == null) {
                     malformed.add(new Malformed(i + 1, line));
                 } else {
-                    fields.merge(last, "\n" + line.trim(), String::concat);
+                    fields.get(last).append('\n').append(line.trim());
                 }
             } else {
                 int colon = line.indexOf(':');
@@ -69,12 +69,18 @@ final class Deb822 {
                     start = i + 1;
                 }
                 last = line.substring(0, colon).trim();
-                fields.put(last, line.substring(colon + 1).trim());
+                fields.put(last, new StringBuilder(line.substring(colon + 1).trim()));
             }
         }
         if (!fields.isEmpty()) {
-            paragraphs.add(new Paragraph(start, fields));
+            paragraphs.add(paragraph(start, fields));
         }
         return new Parsed(paragraphs, malformed);
+    }
+
+    private static Paragraph paragraph(int line, Map<String, StringBuilder> fields) {
+        Map<String, String> values = new LinkedHashMap<>();
+        fields.forEach((name, value) -> values.put(name, value.toString()));
+        return new Paragraph(line, values);
     }
 }
