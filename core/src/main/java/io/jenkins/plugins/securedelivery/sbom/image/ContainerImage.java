@@ -37,8 +37,9 @@ public final class ContainerImage implements AutoCloseable {
      *
      * @param maxEntries    the most tar entries in all layers together
      * @param maxTotalBytes the most uncompressed bytes in all layers together
-     * @param maxFileBytes  the largest single file held in memory for a scanner; a larger wanted file cannot be scanned
-     * @param maxHeldBytes  the most bytes held in memory for scanners, all files together
+     * @param maxFileBytes  the largest single file held in memory for a scanner; a larger wanted file cannot be opened
+     * @param maxHeldBytes  the most bytes held in memory for scanners, all files together; wanted files past it
+     *                      cannot be opened (opening one says why)
      */
     public record Limits(long maxEntries, long maxTotalBytes, long maxFileBytes, long maxHeldBytes) {
 
@@ -98,8 +99,8 @@ public final class ContainerImage implements AutoCloseable {
     }
 
     /**
-     * Opens an image holding every file up to the limits: for small images and tests. The SBOM generator holds only
-     * what its scanners read, with {@link #open(Path, Limits, String, Predicate)} and {@link #heldFor(Collection)}.
+     * Opens an image holding every file, within the limits: for small images and tests. To scan, hold only what the
+     * scanners read: {@code open(path, limits, platform, ContainerImage.heldFor(scanners))}.
      */
     public static ContainerImage open(Path path, Limits limits) throws IOException {
         return open(path, limits, null, file -> true);

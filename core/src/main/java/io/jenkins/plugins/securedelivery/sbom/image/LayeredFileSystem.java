@@ -49,7 +49,8 @@ final class LayeredFileSystem implements FileTree {
         final int layer;
         final String source;
         byte[] content;
-        boolean tooLarge;
+        /** Why a wanted file's content was not held, or null. */
+        String notHeld;
 
         Node(Kind kind, String target, long size, int layer, String source) {
             this.kind = kind;
@@ -62,7 +63,7 @@ final class LayeredFileSystem implements FileTree {
         Node copy() {
             Node copy = new Node(kind, target, size, layer, source);
             copy.content = content;
-            copy.tooLarge = tooLarge;
+            copy.notHeld = notHeld;
             return copy;
         }
     }
@@ -237,12 +238,14 @@ final class LayeredFileSystem implements FileTree {
 
     private static void hold(Node node, InputStream content, Budget budget, String layer) throws IOException {
         if (node.size > budget.limits.maxFileBytes()) {
-            node.tooLarge = true;
+            node.notHeld = "the file is " + node.size + " bytes, more than the " + budget.limits.maxFileBytes()
+                    + " bytes a single file may hold in memory for scanning";
             return;
         }
         if (budget.held + node.size > budget.limits.maxHeldBytes()) {
-            throw new SbomInputException(layer, 0, "the files to scan take more than " + budget.limits.maxHeldBytes()
-                    + " bytes of memory at " + node.source, "raise the held-bytes limit");
+            node.notHeld = "the files to scan took more than the " + budget.limits.maxHeldBytes()
+                    + " bytes of memory allowed before this one was reached";
+            return;
         }
         node.content = content.readNBytes((int) node.size);
         budget.held += node.content.length;
@@ -397,7 +400,7 @@ final class LayeredFileSystem implements FileTree {
         for (String path : files) {
             String real = resolve(path);
             Node node = nodes.get(real);
-            if (!real.equals(path) && node.content == null && !node.tooLarge) {
+            if (!real.equals(path) && node.content == null && node.notHeld == null) {
                 missing.computeIfAbsent(node.layer, l -> new HashSet<>()).add(node.source);
             }
         }
@@ -413,7 +416,7 @@ final class LayeredFileSystem implements FileTree {
                     for (Node node : nodes.values()) {
                         if (node.layer == layer && entry.path().equals(node.source) && node.kind == Kind.FILE) {
                             node.content = entry.node().content;
-                            node.tooLarge = entry.node().tooLarge;
+                            node.notHeld = entry.node().notHeld;
                         }
                     }
                 }
@@ -438,9 +441,8 @@ final class LayeredFileSystem implements FileTree {
         if (node == null || node.kind != Kind.FILE) {
             throw new SbomInputException(path, 0, "no such file in " + description, "check the path");
         }
-        if (node.tooLarge) {
-            throw new SbomInputException(path, 0, "the file is " + node.size + " bytes, more than the limit held in "
-                    + "memory for scanning", "raise the single-file limit to scan it");
+        if (node.notHeld != null) {
+            throw new SbomInputException(path, 0, node.notHeld, "raise the image limits to scan it");
         }
         if (node.content == null) {
             throw new SbomInputException(path, 0, "the file was not held in memory, as no scanner reads it",

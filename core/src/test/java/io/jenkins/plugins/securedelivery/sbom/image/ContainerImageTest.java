@@ -277,7 +277,20 @@ class ContainerImageTest {
             assertThat(image.files().files()).containsExactly("big.jar", "small.jar");
             assertThat(image.files().read("small.jar", 100)).hasSize(10);
             assertThatThrownBy(() -> image.files().open("big.jar"))
-                    .isInstanceOf(SbomInputException.class).hasMessageContaining("4096 bytes");
+                    .isInstanceOf(SbomInputException.class).hasMessageStartingWith("big.jar: the file is 4096 bytes");
+        }
+    }
+
+    @Test
+    void stopsHoldingWantedFilesPastTheHeldBytesLimitAndSaysSoWhenOneIsOpened() throws IOException {
+        Path dir = ImageFixture.layout(new Image().layer(new Layer().file("a.jar", new byte[600])
+                .file("b.jar", new byte[600])), null).writeDirectory(temp.resolve("oci"));
+
+        try (ContainerImage image = ContainerImage.open(dir, new ContainerImage.Limits(100, 1 << 20, 1024, 1000))) {
+            assertThat(image.files().files()).containsExactly("a.jar", "b.jar");
+            assertThat(image.files().read("a.jar", 1000)).hasSize(600);
+            assertThatThrownBy(() -> image.files().open("b.jar"))
+                    .isInstanceOf(SbomInputException.class).hasMessageContaining("more than the 1000 bytes");
         }
     }
 
