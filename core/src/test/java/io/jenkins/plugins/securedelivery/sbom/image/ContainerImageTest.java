@@ -86,6 +86,72 @@ class ContainerImageTest {
     }
 
     @Test
+    void readsIdenticalLayersThatAnOldDockerSaveLinkedToOneAnother() throws IOException {
+        byte[] base = new Layer().file("x", "1").tar();
+        byte[] deleting = new Layer().file(".wh.x", "").file("y", "2").tar();
+        byte[] config = ImageFixture.JSON.writeValueAsBytes(ImageFixture.JSON.createObjectNode()
+                .put("os", "linux").put("architecture", "amd64")
+                .set("rootfs", ImageFixture.JSON.createObjectNode().put("type", "layers").set("diff_ids",
+                        ImageFixture.JSON.createArrayNode().add(sha256(base)).add(sha256(deleting)).add(sha256(base)))));
+        String configName = sha256(config).substring(7) + ".json";
+        String manifest = "[{\"Config\":\"" + configName + "\",\"RepoTags\":[\"app:1\"],"
+                + "\"Layers\":[\"a/layer.tar\",\"b/layer.tar\",\"c/layer.tar\"]}]";
+        byte[] tar = new Layer().file("a/layer.tar", base).file("b/layer.tar", deleting)
+                .symlink("c/layer.tar", "../a/layer.tar").file(configName, config).file("manifest.json", manifest).tar();
+        Path saved = Files.write(temp.resolve("saved.tar"), tar);
+
+        try (ContainerImage image = ContainerImage.open(saved, LIMITS)) {
+            assertThat(image.files().files()).containsExactly("x", "y");
+            assertThat(image.digest()).isEqualTo(sha256(config));
+        }
+    }
+
+    @Test
+    void failsWhenADockerSaveLayerDoesNotMatchItsDiffId() throws IOException {
+        Image source = threeLayers();
+        byte[] config = source.config();
+        source.tars.set(1, new Layer().file("evil", "x").tar());
+        String configName = sha256(config).substring(7) + ".json";
+        String manifest = "[{\"Config\":\"" + configName + "\",\"Layers\":[\"1.tar\",\"2.tar\",\"3.tar\"]}]";
+        byte[] tar = new Layer().file("1.tar", source.tars.get(0)).file("2.tar", source.tars.get(1))
+                .file("3.tar", source.tars.get(2)).file(configName, config).file("manifest.json", manifest).tar();
+        Path saved = Files.write(temp.resolve("saved.tar"), tar);
+
+        assertThatThrownBy(() -> ContainerImage.open(saved, LIMITS))
+                .isInstanceOf(SbomInputException.class)
+                .hasMessageContaining("2.tar (uncompressed)")
+                .hasMessageContaining("does not match its digest");
+    }
+
+    @Test
+    void failsWhenTheManifestDoesNotMatchItsDigest() throws IOException {
+        Layout layout = ImageFixture.layout(threeLayers(), null);
+        Path dir = layout.writeDirectory(temp.resolve("oci"));
+        Path manifest = dir.resolve("blobs/sha256/" + layout.manifestDigest().substring(7));
+        Files.writeString(manifest, Files.readString(manifest).replace("\"schemaVersion\":2", "\"schemaVersion\": 2"));
+
+        assertThatThrownBy(() -> ContainerImage.open(dir, LIMITS))
+                .isInstanceOf(SbomInputException.class)
+                .hasMessageContaining(layout.manifestDigest().substring(7))
+                .hasMessageContaining("tampered");
+    }
+
+    @Test
+    void skipsAttestationManifestsSoASinglePlatformImageNeedsNoPlatformNamed() throws IOException {
+        Image arm64 = new Image().layer(new Layer().file("arch", "arm64"));
+        arm64.architecture = "arm64";
+        Image attestation = new Image().layer(new Layer().file("sbom.json", "{}"));
+        attestation.os = "unknown";
+        attestation.architecture = "unknown";
+        Path dir = ImageFixture.multiPlatform(List.of(attestation, arm64)).writeDirectory(temp.resolve("oci"));
+
+        try (ContainerImage image = ContainerImage.open(dir, LIMITS)) {
+            assertThat(image.files().files()).as("the only image, though not linux/amd64").containsExactly("arch");
+            assertThat(image.platform()).contains("linux/arm64");
+        }
+    }
+
+    @Test
     void isImageSaysNoToSourceTreesArchivesAndOtherFiles() throws IOException {
         Files.writeString(temp.resolve("pom.xml"), "<project/>");
         Path tar = temp.resolve("sources.tar");
