@@ -102,7 +102,7 @@ final class LayeredFileSystem implements FileTree {
             fs.apply(layers.get(i));
         }
         fs.files = fs.list(held);
-        fs.fetchLate(archive, image.layers(), budget);
+        fs.fetchLate(archive, image.layers(), budget, held);
         return fs;
     }
 
@@ -394,13 +394,17 @@ final class LayeredFileSystem implements FileTree {
         }
     }
 
-    /** Reads again the layers holding files listed under a linked name, which were not held by their own name. */
-    private void fetchLate(ImageArchive archive, List<ImageManifests.LayerRef> refs, Budget budget) throws IOException {
+    /**
+     * Reads again the layers holding wanted files whose content was not held when their layer was read: files listed
+     * under a linked name, and hard links to files that were not wanted under their own name.
+     */
+    private void fetchLate(ImageArchive archive, List<ImageManifests.LayerRef> refs, Budget budget,
+            Predicate<String> held) throws IOException {
         Map<Integer, Set<String>> missing = new HashMap<>();
         for (String path : files) {
             String real = resolve(path);
             Node node = nodes.get(real);
-            if (!real.equals(path) && node.content == null && node.notHeld == null) {
+            if (node.content == null && node.notHeld == null && held.test(path)) {
                 missing.computeIfAbsent(node.layer, l -> new HashSet<>()).add(node.source);
             }
         }

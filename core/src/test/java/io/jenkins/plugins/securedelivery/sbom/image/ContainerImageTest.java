@@ -208,6 +208,19 @@ class ContainerImageTest {
     }
 
     @Test
+    void holdsAWantedHardLinkToAFileNotWantedUnderItsOwnName() throws IOException {
+        Image image = new Image()
+                .layer(new Layer().file("opt/store/blob", "Package: a\n"))
+                .layer(new Layer().hardLink("var/lib/dpkg/status", "opt/store/blob"));
+        Path tar = ImageFixture.layout(image, null).writeTar(temp.resolve("oci.tar"), false);
+
+        try (ContainerImage opened = ContainerImage.open(tar, LIMITS, null,
+                ContainerImage.heldFor(List.of(new DpkgScanner())))) {
+            assertThat(opened.files().read("var/lib/dpkg/status", 100)).asString().isEqualTo("Package: a\n");
+        }
+    }
+
+    @Test
     void refusesALayerEntryThatClimbsOutOfTheRoot() throws IOException {
         Path dir = ImageFixture.layout(new Image().layer(new Layer().file("../../etc/cron.d/evil", "x")), null)
                 .writeDirectory(temp.resolve("oci"));
