@@ -127,10 +127,11 @@ final class ImageManifests {
             return matching.get(0);
         }
         String listed = candidates.stream()
-                .map(c -> (c.platform() == null ? "(no platform)" : c.platform()) + " " + c.digest())
+                .map(c -> (c.platform() == null ? "(no platform)" : c.platform()) + " " + c.digest()
+                        + (c.name() == null ? "" : " (" + c.name() + ")"))
                 .collect(Collectors.joining(", "));
         throw new SbomInputException(where, 0, (matching.isEmpty() ? "no image for platform " : "several images for platform ")
-                + wanted + " among: " + listed, "name the platform to read (os/arch or os/arch/variant)");
+                + wanted + " among: " + listed, "name the platform to read (os/arch or os/arch/variant), or copy the one image wanted into its own layout");
     }
 
     private static String platform(JsonNode p) {

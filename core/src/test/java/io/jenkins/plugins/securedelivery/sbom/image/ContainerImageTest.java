@@ -152,6 +152,17 @@ class ContainerImageTest {
     }
 
     @Test
+    void refusesADockerSaveTarOfSeveralImagesNamingThem() throws IOException {
+        String manifest = "[{\"Config\":\"a.json\",\"RepoTags\":[\"app:1\"],\"Layers\":[]},"
+                + "{\"Config\":\"b.json\",\"RepoTags\":[\"db:2\"],\"Layers\":[]}]";
+        Path saved = Files.write(temp.resolve("two.tar"), new Layer().file("manifest.json", manifest).tar());
+
+        assertThatThrownBy(() -> ContainerImage.open(saved, LIMITS))
+                .isInstanceOf(SbomInputException.class)
+                .hasMessageContaining("manifest.json: holds 2 images: app:1, db:2");
+    }
+
+    @Test
     void isImageSaysNoToSourceTreesArchivesAndOtherFiles() throws IOException {
         Files.writeString(temp.resolve("pom.xml"), "<project/>");
         Path tar = temp.resolve("sources.tar");

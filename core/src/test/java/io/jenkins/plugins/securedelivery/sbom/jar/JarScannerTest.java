@@ -199,6 +199,24 @@ class JarScannerTest {
     }
 
     @Test
+    void readsNestedArchivesOnlyThreeDeep() throws Exception {
+        byte[] jar = Files.readAllBytes(jarOf(IOUtils.class));
+        for (int depth = 0; depth < 4; depth++) {
+            jar = zip(Map.of("lib/inner.jar", jar), List.of());
+        }
+        Files.write(root.resolve("outer.jar"), zip(Map.of("META-INF/maven/com.example/app/pom.properties",
+                "groupId=com.example\nartifactId=app\nversion=1.0\n".getBytes(StandardCharsets.UTF_8),
+                "lib/inner.jar", jar), List.of()));
+        ScanContext lenient = new ScanContext(true, ScanContext.MavenSettings.defaults());
+
+        Inventory inventory = scanner.scan(new DirectoryTree(root), "outer.jar", lenient);
+
+        assertThat(lenient.gaps()).anySatisfy(gap -> assertThat(gap.file())
+                .isEqualTo("outer.jar!/lib/inner.jar!/lib/inner.jar!/lib/inner.jar!/lib/inner.jar"));
+        assertThat(inventory.packages()).extracting(p -> p.purl().getName()).doesNotContain("commons-io");
+    }
+
+    @Test
     void ignoresBuildToolWrappers() {
         assertThat(scanner.reads(null, ".mvn/wrapper/maven-wrapper.jar")).isFalse();
         assertThat(scanner.reads(null, "sub/gradle/wrapper/gradle-wrapper.jar")).isFalse();
