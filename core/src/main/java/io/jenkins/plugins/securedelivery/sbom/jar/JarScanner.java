@@ -54,6 +54,8 @@ public final class JarScanner implements Scanner {
     private static final Set<String> EXTENSIONS = Set.of(".jar", ".war", ".ear");
     /** Build-tool wrappers fetch the build tool; they are not part of what is built or shipped. */
     private static final List<String> WRAPPERS = List.of(".mvn/wrapper/", "gradle/wrapper/");
+    private static final List<String> SOURCE_TREE_SKIPPED = List.of(".mvn/wrapper/", "gradle/wrapper/", "src/test/",
+            "target/", "build/");
     private static final Pattern POM_PROPERTIES = Pattern.compile("META-INF/maven/([^/]+)/([^/]+)/pom\\.properties");
     private static final Pattern FILE_VERSION = Pattern.compile("(.+?)-(\\d[^/]*)\\.[jwe]ar");
     private static final int MAX_DEPTH = 3;
@@ -61,12 +63,19 @@ public final class JarScanner implements Scanner {
     private static final long IN_MEMORY_LIMIT = 1L << 30;
     private static final long SMALL_FILE_LIMIT = 1L << 20;
 
+    /**
+     * Archives anywhere in an image. In a source tree, not the build tool's wrapper, test fixtures or build output:
+     * none of them is shipped as such, and the build's own dependencies are read from its manifests.
+     */
     @Override
     public boolean reads(FileTree tree, String path) {
         String lower = path.toLowerCase(Locale.ROOT);
         int dot = lower.lastIndexOf('.');
-        return dot > 0 && EXTENSIONS.contains(lower.substring(dot))
-                && WRAPPERS.stream().noneMatch(wrapper -> lower.startsWith(wrapper) || lower.contains("/" + wrapper));
+        if (dot <= 0 || !EXTENSIONS.contains(lower.substring(dot))) {
+            return false;
+        }
+        List<String> skipped = tree.onDisk(path).isPresent() ? SOURCE_TREE_SKIPPED : WRAPPERS;
+        return skipped.stream().noneMatch(dir -> lower.startsWith(dir) || lower.contains("/" + dir));
     }
 
     /** What one archive and its nested archives hold. */

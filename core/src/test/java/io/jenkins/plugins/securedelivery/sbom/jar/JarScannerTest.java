@@ -217,10 +217,20 @@ class JarScannerTest {
     }
 
     @Test
-    void ignoresBuildToolWrappers() {
-        assertThat(scanner.reads(null, ".mvn/wrapper/maven-wrapper.jar")).isFalse();
-        assertThat(scanner.reads(null, "sub/gradle/wrapper/gradle-wrapper.jar")).isFalse();
-        assertThat(scanner.reads(null, "app/target/app.WAR")).isTrue();
-        assertThat(scanner.reads(null, "app/lib/notes.txt")).isFalse();
+    void ignoresWrappersTestFixturesAndBuildOutputOfSourceTreesButNotOfImages() throws Exception {
+        DirectoryTree source = new DirectoryTree(root);
+        assertThat(scanner.reads(source, ".mvn/wrapper/maven-wrapper.jar")).isFalse();
+        assertThat(scanner.reads(source, "sub/gradle/wrapper/gradle-wrapper.jar")).isFalse();
+        assertThat(scanner.reads(source, "core/src/test/resources/fixture.jar")).isFalse();
+        assertThat(scanner.reads(source, "app/target/app.WAR")).isFalse();
+        assertThat(scanner.reads(source, "lib/vendored.jar")).isTrue();
+        assertThat(scanner.reads(source, "app/lib/notes.txt")).isFalse();
+
+        Path oci = ImageFixture.layout(new ImageFixture.Image().layer(new ImageFixture.Layer()
+                .file("app/target/app.jar", new byte[1])), null).writeDirectory(root.resolve("oci"));
+        try (ContainerImage image = ContainerImage.open(oci, ContainerImage.Limits.defaults())) {
+            assertThat(scanner.reads(image.files(), "app/target/app.jar")).isTrue();
+            assertThat(scanner.reads(image.files(), "opt/gradle/wrapper/gradle-wrapper.jar")).isFalse();
+        }
     }
 }
