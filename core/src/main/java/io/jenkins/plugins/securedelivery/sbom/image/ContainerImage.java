@@ -129,13 +129,13 @@ public final class ContainerImage implements AutoCloseable {
 
     /**
      * The files scanners read: those any of {@code scanners} reads by its path alone, plus those a scanner consults
-     * while scanning ({@link ConsultsFiles}).
+     * while scanning ({@link Scanner#consults}).
      */
     public static Predicate<String> heldFor(Collection<? extends Scanner> scanners) {
         List<Scanner> all = List.copyOf(scanners);
         FileTree pathsOnly = new PathsOnly();
         return path -> all.stream().anyMatch(scanner -> scanner.reads(pathsOnly, path)
-                || scanner instanceof ConsultsFiles consulting && consulting.consults(path));
+                || scanner.consults(path));
     }
 
     /** The merged file system of all layers, lowest first, after whiteouts. */

@@ -8,7 +8,6 @@ import io.jenkins.plugins.securedelivery.sbom.Inventory;
 import io.jenkins.plugins.securedelivery.sbom.ScanContext;
 import io.jenkins.plugins.securedelivery.sbom.SbomInputException;
 import io.jenkins.plugins.securedelivery.sbom.Scanner;
-import io.jenkins.plugins.securedelivery.sbom.image.ConsultsFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,7 +23,7 @@ import org.cyclonedx.model.Component;
  * The packages apk installed (Alpine, Wolfi): {@code lib/apk/db/installed}, or {@code usr/lib/apk/db/installed} where
  * {@code /lib} moved under {@code /usr}.
  */
-public final class ApkScanner implements Scanner, ConsultsFiles {
+public final class ApkScanner implements Scanner {
 
     static final Set<String> DATABASES = Set.of("lib/apk/db/installed", "usr/lib/apk/db/installed");
     private static final long DATABASE_LIMIT = 64L << 20;

@@ -8,7 +8,6 @@ import io.jenkins.plugins.securedelivery.sbom.Inventory;
 import io.jenkins.plugins.securedelivery.sbom.ScanContext;
 import io.jenkins.plugins.securedelivery.sbom.SbomInputException;
 import io.jenkins.plugins.securedelivery.sbom.Scanner;
-import io.jenkins.plugins.securedelivery.sbom.image.ConsultsFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ import org.cyclonedx.model.Component;
  * per-package files of distroless images in {@code var/lib/dpkg/status.d/}. Both are read together as one database,
  * so dependencies resolve across them.
  */
-public final class DpkgScanner implements Scanner, ConsultsFiles {
+public final class DpkgScanner implements Scanner {
 
     static final String STATUS = "var/lib/dpkg/status";
     static final String STATUS_D = "var/lib/dpkg/status.d/";

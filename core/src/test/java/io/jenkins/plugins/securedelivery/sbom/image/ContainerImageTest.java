@@ -355,7 +355,7 @@ class ContainerImageTest {
                 .hasMessageContaining("no image for platform linux/amd64")
                 .hasMessageContaining("linux/arm64 sha256:")
                 .hasMessageContaining("linux/arm/v7 sha256:")
-                .hasMessageContaining("name the platform");
+                .hasMessageContaining("Name the platform");
     }
 
     @Test

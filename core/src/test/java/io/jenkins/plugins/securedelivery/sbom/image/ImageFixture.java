@@ -232,7 +232,7 @@ public final class ImageFixture {
      * A tar as docker save wrote it before Docker 25: {@code <id>/layer.tar} per layer (uncompressed), the
      * configuration as {@code <hex>.json}, and {@code manifest.json} naming them with the image's tag.
      */
-    static Path dockerSave(Image image, String tag, Path file) throws IOException {
+    public static Path dockerSave(Image image, String tag, Path file) throws IOException {
         byte[] config = image.config();
         String configName = sha256(config).substring("sha256:".length()) + ".json";
         Map<String, byte[]> files = new LinkedHashMap<>();
