@@ -56,6 +56,9 @@ final class SbomCommand {
         @Option(names = "--app-version", paramLabel = "VERSION", description = "The application's version (source trees).")
         String version;
 
+        @Option(names = "--platform", paramLabel = "OS/ARCH", description = "For a multi-platform image: which one to scan, e.g. linux/arm64. Default: the only one, else linux/amd64.")
+        String platform;
+
         @Option(names = "--maven-settings", paramLabel = "FILE", description = "Maven settings.xml (mirrors, proxies, credentials). Default: ~/.m2/settings.xml when it exists.")
         Path mavenSettings;
 
@@ -73,6 +76,7 @@ final class SbomCommand {
                     .allowIncomplete(allowIncomplete)
                     .name(name)
                     .version(version)
+                    .platform(platform)
                     .maven(new ScanContext.MavenSettings(mavenSettings, mavenLocalRepository, offline))
                     .call();
             PrintWriter err = spec.commandLine().getErr();

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import io.jenkins.plugins.securedelivery.sbom.image.ContainerImage;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.cyclonedx.model.Bom;
@@ -35,6 +36,7 @@ public final class SbomGenerator {
     private ScanContext.MavenSettings maven = ScanContext.MavenSettings.defaults();
     private String name;
     private String version;
+    private String platform;
 
     public SbomGenerator(Path path) {
         this(path, Scanners.all());
@@ -72,6 +74,12 @@ public final class SbomGenerator {
         return this;
     }
 
+    /** Which image of a multi-platform image to scan, as {@code os/arch[/variant]}; by default the only one, or linux/amd64. */
+    public SbomGenerator platform(String osArch) {
+        this.platform = osArch;
+        return this;
+    }
+
     /** The subject's version, for a source tree (an image's version is its digest). */
     public SbomGenerator version(String subjectVersion) {
         this.version = subjectVersion;
@@ -87,8 +95,13 @@ public final class SbomGenerator {
             throw new SbomInputException(path.toString(), 0, "no such file or directory",
                     "give a source directory, an OCI image layout directory or an image archive (docker save / OCI tar)");
         }
+        if (ContainerImage.isImage(path)) {
+            try (ContainerImage image = ContainerImage.open(path, ContainerImage.Limits.defaults(), platform, ContainerImage.heldFor(scanners))) {
+                return generate(imageSubject(image), image.files());
+            }
+        }
         if (!Files.isDirectory(path)) {
-            throw new SbomInputException(path.toString(), 0, "not a source directory",
+            throw new SbomInputException(path.toString(), 0, "neither a source directory nor an image archive",
                     "give a source directory, an OCI image layout directory or an image archive (docker save / OCI tar)");
         }
         DirectoryTree tree = new DirectoryTree(path);
@@ -116,6 +129,21 @@ public final class SbomGenerator {
             throw e.getCause();
         }
         return inventories;
+    }
+
+    /** An image is named by its reference (or file) name, versioned by its digest, and has an OCI package URL. */
+    private Subject imageSubject(ContainerImage image) {
+        String fileName = path.getFileName() == null ? "image" : path.getFileName().toString().replaceFirst("(\\.tar)?(\\.gz)?$", "");
+        String imageName = name != null ? name : image.name() != null ? image.name() : fileName;
+        String repository = imageName.replaceFirst("@.*$", "").replaceFirst(":[^/:]*$", "");
+        String purlName = repository.substring(repository.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT);
+        String purl = null;
+        try {
+            purl = new PackageURL("oci", null, purlName.isEmpty() ? "image" : purlName, image.digest(), null, null).canonicalize();
+        } catch (MalformedPackageURLException e) {
+            // An image name that is no valid purl name keeps the SBOM without a subject purl; the digest still names it.
+        }
+        return new Subject(Component.Type.CONTAINER, imageName, image.digest(), purl);
     }
 
     private Subject sourceSubject(Path root) {

@@ -13,6 +13,14 @@ public interface Scanner {
     boolean reads(FileTree tree, String path);
 
     /**
+     * Whether this scanner may open {@code path} while scanning another file (a lock file's manifest, go.sum, the
+     * packages' copyright files). Images hold in memory only the files scanners read or consult.
+     */
+    default boolean consults(String path) {
+        return false;
+    }
+
+    /**
      * Scans one file. A file that cannot be read fully throws {@link SbomInputException} naming it, unless the
      * context allows an incomplete SBOM: then the scanner reports what it could not read through
      * {@link ScanContext#gap} and returns what it could.

@@ -1,10 +1,13 @@
 package io.jenkins.plugins.securedelivery.sbom;
 
 import io.jenkins.plugins.securedelivery.sbom.golang.GoModScanner;
+import io.jenkins.plugins.securedelivery.sbom.jar.JarScanner;
 import io.jenkins.plugins.securedelivery.sbom.maven.MavenScanner;
 import io.jenkins.plugins.securedelivery.sbom.npm.PackageLockScanner;
 import io.jenkins.plugins.securedelivery.sbom.npm.PnpmLockScanner;
 import io.jenkins.plugins.securedelivery.sbom.npm.YarnLockScanner;
+import io.jenkins.plugins.securedelivery.sbom.os.ApkScanner;
+import io.jenkins.plugins.securedelivery.sbom.os.DpkgScanner;
 import io.jenkins.plugins.securedelivery.sbom.python.InstalledPythonScanner;
 import io.jenkins.plugins.securedelivery.sbom.python.PipfileLockScanner;
 import io.jenkins.plugins.securedelivery.sbom.python.PoetryLockScanner;
@@ -26,7 +29,10 @@ final class Scanners {
                 new RequirementsScanner(),
                 new PoetryLockScanner(),
                 new PipfileLockScanner(),
-                new InstalledPythonScanner()
+                new InstalledPythonScanner(),
+                new DpkgScanner(),
+                new ApkScanner(),
+                new JarScanner()
         );
     }
 }

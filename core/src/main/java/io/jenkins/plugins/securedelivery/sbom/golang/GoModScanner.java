@@ -71,6 +71,12 @@ public final class GoModScanner implements Scanner {
         return (path.equals("go.mod") || path.endsWith("/go.mod")) && !path.startsWith("vendor/") && !path.contains("/vendor/");
     }
 
+    /** go.sum, which vouches for each requirement. */
+    @Override
+    public boolean consults(String path) {
+        return (path.equals("go.sum") || path.endsWith("/go.sum")) && !path.startsWith("vendor/") && !path.contains("/vendor/");
+    }
+
     @Override
     public Inventory scan(FileTree tree, String path, ScanContext context) throws IOException {
         GoModFile mod = GoModFile.parse(path, new String(tree.read(path, LIMIT), StandardCharsets.UTF_8));

@@ -60,6 +60,12 @@ public final class PackageLockScanner implements Scanner {
         return Collections.binarySearch(tree.files(), path) >= 0;
     }
 
+    /** The project manifest beside a lock file: direct dependencies and workspaces come from it. */
+    @Override
+    public boolean consults(String path) {
+        return NpmPackages.fileName(path).equals("package.json") && !NpmPackages.insideNodeModules(NpmPackages.directoryOf(path));
+    }
+
     @Override
     public Inventory scan(FileTree tree, String path, ScanContext context) throws IOException {
         JsonNode lock = NpmPackages.readJson(tree, path, JSON);

@@ -33,6 +33,12 @@ public final class PnpmLockScanner implements Scanner {
         return NpmPackages.fileName(path).equals("pnpm-lock.yaml") && !NpmPackages.insideNodeModules(NpmPackages.directoryOf(path));
     }
 
+    /** The project manifest beside a lock file: direct dependencies and workspaces come from it. */
+    @Override
+    public boolean consults(String path) {
+        return NpmPackages.fileName(path).equals("package.json") && !NpmPackages.insideNodeModules(NpmPackages.directoryOf(path));
+    }
+
     @Override
     public Inventory scan(FileTree tree, String path, ScanContext context) throws IOException {
         JsonNode lock;

@@ -42,6 +42,12 @@ public final class YarnLockScanner implements Scanner {
         return NpmPackages.fileName(path).equals("yarn.lock") && !NpmPackages.insideNodeModules(NpmPackages.directoryOf(path));
     }
 
+    /** The project manifest beside a lock file: direct dependencies and workspaces come from it. */
+    @Override
+    public boolean consults(String path) {
+        return NpmPackages.fileName(path).equals("package.json") && !NpmPackages.insideNodeModules(NpmPackages.directoryOf(path));
+    }
+
     @Override
     public Inventory scan(FileTree tree, String path, ScanContext context) throws IOException {
         String text = new String(tree.read(path, NpmPackages.LIMIT), StandardCharsets.UTF_8);

@@ -46,6 +46,12 @@ public final class InstalledPythonScanner implements Scanner {
         return false;
     }
 
+    /** Every installed package's metadata: the environment is read as a whole from its first metadata file. */
+    @Override
+    public boolean consults(String path) {
+        return environmentOf(path) != null;
+    }
+
     /** The site-packages folder (with trailing '/') holding an installed package's metadata file, or null. */
     static String environmentOf(String path) {
         String[] parts = path.split("/");

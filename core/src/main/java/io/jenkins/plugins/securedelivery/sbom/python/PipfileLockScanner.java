@@ -32,6 +32,12 @@ public final class PipfileLockScanner implements Scanner {
         return PythonPackages.fileName(path).equals("Pipfile.lock");
     }
 
+    /** The Pipfile, which names the direct dependencies. */
+    @Override
+    public boolean consults(String path) {
+        return PythonPackages.fileName(path).equals("Pipfile");
+    }
+
     @Override
     public Inventory scan(FileTree tree, String path, ScanContext context) throws IOException {
         JsonNode lock = PythonPackages.read(tree, path, JSON);

@@ -35,6 +35,12 @@ public final class PoetryLockScanner implements Scanner {
         return PythonPackages.fileName(path).equals("poetry.lock");
     }
 
+    /** pyproject.toml, which names the direct dependencies. */
+    @Override
+    public boolean consults(String path) {
+        return PythonPackages.fileName(path).equals("pyproject.toml");
+    }
+
     @Override
     public Inventory scan(FileTree tree, String path, ScanContext context) throws IOException {
         JsonNode lock = PythonPackages.read(tree, path, TOML);

@@ -53,6 +53,12 @@ public final class RequirementsScanner implements Scanner {
                 || path.equals("requirements/" + name) || path.endsWith("/requirements/" + name);
     }
 
+    /** Files that {@code -r other.txt} includes may have any name. */
+    @Override
+    public boolean consults(String path) {
+        return path.endsWith(".txt") || path.endsWith(".in");
+    }
+
     @Override
     public Inventory scan(FileTree tree, String path, ScanContext context) throws IOException {
         Found found = new Found();
