@@ -65,35 +65,6 @@ final class NpmPackages {
         return hashes;
     }
 
-    static JsonNode readJson(FileTree tree, String path, ObjectMapper mapper) throws IOException {
-        byte[] bytes = tree.read(path, LIMIT);
-        try {
-            JsonNode node = mapper.readTree(bytes);
-            if (node == null || !node.isObject()) {
-                throw new SbomInputException(path, 1, "the file is not a JSON object", "regenerate it with the package manager");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw malformed(path, e);
-        }
-    }
-
-    static SbomInputException malformed(String path, JsonProcessingException e) {
-        int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-        return new SbomInputException(path, Math.max(line, 0), "the file is malformed (" + e.getOriginalMessage() + ")",
-                "fix the syntax or regenerate the file with its package manager", e);
-    }
-
-    /** The directory of a path, with a trailing '/', or "" at the root of the tree. */
-    static String directoryOf(String path) {
-        int slash = path.lastIndexOf('/');
-        return slash < 0 ? "" : path.substring(0, slash + 1);
-    }
-
-    static String fileName(String path) {
-        return path.substring(path.lastIndexOf('/') + 1);
-    }
-
     /**
      * Splits "name@range" (also "@scope/name@range"): the name ends at the first '@' after the first character.
      * Returns null when there is no range.

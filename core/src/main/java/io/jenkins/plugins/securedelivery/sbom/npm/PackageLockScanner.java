@@ -3,6 +3,7 @@ package io.jenkins.plugins.securedelivery.sbom.npm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.securedelivery.sbom.FileTree;
+import io.jenkins.plugins.securedelivery.sbom.LockFiles;
 import io.jenkins.plugins.securedelivery.sbom.FoundPackage;
 import io.jenkins.plugins.securedelivery.sbom.Inventory;
 import io.jenkins.plugins.securedelivery.sbom.ScanContext;
@@ -43,8 +44,8 @@ public final class PackageLockScanner implements Scanner {
 
     @Override
     public boolean reads(FileTree tree, String path) {
-        String name = NpmPackages.fileName(path);
-        String directory = NpmPackages.directoryOf(path);
+        String name = LockFiles.fileName(path);
+        String directory = LockFiles.directoryOf(path);
         if (name.equals("package-lock.json") || name.equals("npm-shrinkwrap.json")) {
             return !NpmPackages.insideNodeModules(directory);
         }
@@ -63,12 +64,12 @@ public final class PackageLockScanner implements Scanner {
     /** The project manifest beside a lock file: direct dependencies and workspaces come from it. */
     @Override
     public boolean consults(String path) {
-        return NpmPackages.fileName(path).equals("package.json") && !NpmPackages.insideNodeModules(NpmPackages.directoryOf(path));
+        return LockFiles.fileName(path).equals("package.json") && !NpmPackages.insideNodeModules(LockFiles.directoryOf(path));
     }
 
     @Override
     public Inventory scan(FileTree tree, String path, ScanContext context) throws IOException {
-        JsonNode lock = NpmPackages.readJson(tree, path, JSON);
+        JsonNode lock = LockFiles.readObject(tree, path, JSON, NpmPackages.LIMIT);
         boolean hidden = path.endsWith(HIDDEN);
         JsonNode version = lock.get("lockfileVersion");
         if (version == null || !version.canConvertToInt()) {
@@ -193,7 +194,7 @@ public final class PackageLockScanner implements Scanner {
         private void directOfHiddenLock() throws IOException {
             String manifest = path.substring(0, path.length() - HIDDEN.length()) + "package.json";
             if (has(tree, manifest)) {
-                collectDirect("", NpmPackages.readJson(tree, manifest, JSON), true);
+                collectDirect("", LockFiles.readObject(tree, manifest, JSON, NpmPackages.LIMIT), true);
                 return;
             }
             Set<String> dependedOn = new HashSet<>();

@@ -3,6 +3,7 @@ package io.jenkins.plugins.securedelivery.sbom.npm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.jenkins.plugins.securedelivery.sbom.FileTree;
+import io.jenkins.plugins.securedelivery.sbom.LockFiles;
 import io.jenkins.plugins.securedelivery.sbom.FoundPackage;
 import io.jenkins.plugins.securedelivery.sbom.Inventory;
 import io.jenkins.plugins.securedelivery.sbom.ScanContext;
@@ -30,13 +31,13 @@ public final class PnpmLockScanner implements Scanner {
 
     @Override
     public boolean reads(FileTree tree, String path) {
-        return NpmPackages.fileName(path).equals("pnpm-lock.yaml") && !NpmPackages.insideNodeModules(NpmPackages.directoryOf(path));
+        return LockFiles.fileName(path).equals("pnpm-lock.yaml") && !NpmPackages.insideNodeModules(LockFiles.directoryOf(path));
     }
 
     /** The project manifest beside a lock file: direct dependencies and workspaces come from it. */
     @Override
     public boolean consults(String path) {
-        return NpmPackages.fileName(path).equals("package.json") && !NpmPackages.insideNodeModules(NpmPackages.directoryOf(path));
+        return LockFiles.fileName(path).equals("package.json") && !NpmPackages.insideNodeModules(LockFiles.directoryOf(path));
     }
 
     @Override
@@ -45,7 +46,7 @@ public final class PnpmLockScanner implements Scanner {
         try {
             lock = YAML.readTree(tree.read(path, NpmPackages.LIMIT));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw NpmPackages.malformed(path, e);
+            throw LockFiles.malformed(path, e);
         }
         if (lock == null || !lock.isObject()) {
             throw new SbomInputException(path, 1, "the file is not a pnpm lock file", "regenerate it with `pnpm install --lockfile-only`");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.jenkins.plugins.securedelivery.sbom.FileTree;
+import io.jenkins.plugins.securedelivery.sbom.LockFiles;
 import io.jenkins.plugins.securedelivery.sbom.FoundPackage;
 import io.jenkins.plugins.securedelivery.sbom.Inventory;
 import io.jenkins.plugins.securedelivery.sbom.ScanContext;
@@ -39,13 +40,13 @@ public final class YarnLockScanner implements Scanner {
 
     @Override
     public boolean reads(FileTree tree, String path) {
-        return NpmPackages.fileName(path).equals("yarn.lock") && !NpmPackages.insideNodeModules(NpmPackages.directoryOf(path));
+        return LockFiles.fileName(path).equals("yarn.lock") && !NpmPackages.insideNodeModules(LockFiles.directoryOf(path));
     }
 
     /** The project manifest beside a lock file: direct dependencies and workspaces come from it. */
     @Override
     public boolean consults(String path) {
-        return NpmPackages.fileName(path).equals("package.json") && !NpmPackages.insideNodeModules(NpmPackages.directoryOf(path));
+        return LockFiles.fileName(path).equals("package.json") && !NpmPackages.insideNodeModules(LockFiles.directoryOf(path));
     }
 
     @Override
@@ -134,8 +135,8 @@ public final class YarnLockScanner implements Scanner {
     }
 
     private static JsonNode manifest(FileTree tree, String path) throws IOException {
-        String manifest = NpmPackages.directoryOf(path) + "package.json";
-        return Collections.binarySearch(tree.files(), manifest) >= 0 ? NpmPackages.readJson(tree, manifest, JSON) : null;
+        String manifest = LockFiles.directoryOf(path) + "package.json";
+        return Collections.binarySearch(tree.files(), manifest) >= 0 ? LockFiles.readObject(tree, manifest, JSON, NpmPackages.LIMIT) : null;
     }
 
     /**
@@ -248,7 +249,7 @@ public final class YarnLockScanner implements Scanner {
         try {
             lock = YAML.readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw NpmPackages.malformed(path, e);
+            throw LockFiles.malformed(path, e);
         }
         if (lock == null || !lock.isObject()) {
             throw new SbomInputException(path, 1, "the file is not a yarn lock file", "regenerate it with `yarn install`");

@@ -3,6 +3,7 @@ package io.jenkins.plugins.securedelivery.sbom.python;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jenkins.plugins.securedelivery.sbom.FileTree;
+import io.jenkins.plugins.securedelivery.sbom.LockFiles;
 import io.jenkins.plugins.securedelivery.sbom.FoundPackage;
 import io.jenkins.plugins.securedelivery.sbom.Inventory;
 import io.jenkins.plugins.securedelivery.sbom.ScanContext;
@@ -29,18 +30,18 @@ public final class PipfileLockScanner implements Scanner {
 
     @Override
     public boolean reads(FileTree tree, String path) {
-        return PythonPackages.fileName(path).equals("Pipfile.lock");
+        return LockFiles.fileName(path).equals("Pipfile.lock");
     }
 
     /** The Pipfile, which names the direct dependencies. */
     @Override
     public boolean consults(String path) {
-        return PythonPackages.fileName(path).equals("Pipfile");
+        return LockFiles.fileName(path).equals("Pipfile");
     }
 
     @Override
     public Inventory scan(FileTree tree, String path, ScanContext context) throws IOException {
-        JsonNode lock = PythonPackages.read(tree, path, JSON);
+        JsonNode lock = LockFiles.readObject(tree, path, JSON, PythonPackages.LIMIT);
         if (!lock.has("default") && !lock.has("develop")) {
             throw new SbomInputException(path, 0, "the file has neither \"default\" nor \"develop\" packages: it is not a Pipfile.lock",
                     "regenerate it with `pipenv lock`");
@@ -71,9 +72,9 @@ public final class PipfileLockScanner implements Scanner {
             });
         }
         Set<String> direct = new LinkedHashSet<>(refsByName.values());
-        String pipfile = PythonPackages.directoryOf(path) + "Pipfile";
+        String pipfile = LockFiles.directoryOf(path) + "Pipfile";
         if (Collections.binarySearch(tree.files(), pipfile) >= 0) {
-            JsonNode manifest = PythonPackages.read(tree, pipfile, PoetryLockScanner.TOML);
+            JsonNode manifest = LockFiles.readObject(tree, pipfile, PoetryLockScanner.TOML, PythonPackages.LIMIT);
             direct.clear();
             for (String table : List.of("packages", "dev-packages")) {
                 manifest.path(table).fieldNames().forEachRemaining(name -> {

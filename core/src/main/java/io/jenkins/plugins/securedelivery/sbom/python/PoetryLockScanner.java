@@ -3,6 +3,7 @@ package io.jenkins.plugins.securedelivery.sbom.python;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import io.jenkins.plugins.securedelivery.sbom.FileTree;
+import io.jenkins.plugins.securedelivery.sbom.LockFiles;
 import io.jenkins.plugins.securedelivery.sbom.FoundPackage;
 import io.jenkins.plugins.securedelivery.sbom.Inventory;
 import io.jenkins.plugins.securedelivery.sbom.ScanContext;
@@ -32,18 +33,18 @@ public final class PoetryLockScanner implements Scanner {
 
     @Override
     public boolean reads(FileTree tree, String path) {
-        return PythonPackages.fileName(path).equals("poetry.lock");
+        return LockFiles.fileName(path).equals("poetry.lock");
     }
 
     /** pyproject.toml, which names the direct dependencies. */
     @Override
     public boolean consults(String path) {
-        return PythonPackages.fileName(path).equals("pyproject.toml");
+        return LockFiles.fileName(path).equals("pyproject.toml");
     }
 
     @Override
     public Inventory scan(FileTree tree, String path, ScanContext context) throws IOException {
-        JsonNode lock = PythonPackages.read(tree, path, TOML);
+        JsonNode lock = LockFiles.readObject(tree, path, TOML, PythonPackages.LIMIT);
         if (!lock.path("package").isArray()) {
             throw new SbomInputException(path, 0, "the file has no [[package]] entries: it is not a Poetry lock file",
                     "regenerate it with `poetry lock`");
@@ -122,10 +123,10 @@ public final class PoetryLockScanner implements Scanner {
 
     private static Set<String> direct(FileTree tree, String path, Map<String, String> refsByName,
             Map<String, Set<String>> dependencies) throws IOException {
-        String pyproject = PythonPackages.directoryOf(path) + "pyproject.toml";
+        String pyproject = LockFiles.directoryOf(path) + "pyproject.toml";
         Set<String> names = new LinkedHashSet<>();
         if (Collections.binarySearch(tree.files(), pyproject) >= 0) {
-            JsonNode project = PythonPackages.read(tree, pyproject, TOML);
+            JsonNode project = LockFiles.readObject(tree, pyproject, TOML, PythonPackages.LIMIT);
             JsonNode poetry = project.path("tool").path("poetry");
             poetry.path("dependencies").fieldNames().forEachRemaining(names::add);
             poetry.path("dev-dependencies").fieldNames().forEachRemaining(names::add);

@@ -52,28 +52,4 @@ final class PythonPackages {
     static Map<String, String> hashes(Collection<String> sha256Digests) {
         return sha256Digests.size() == 1 ? Map.of("SHA-256", sha256Digests.iterator().next().toLowerCase(Locale.ROOT)) : Map.of();
     }
-
-    static JsonNode read(FileTree tree, String path, ObjectMapper mapper) throws IOException {
-        byte[] bytes = tree.read(path, LIMIT);
-        try {
-            JsonNode node = mapper.readTree(bytes);
-            if (node == null || !node.isObject()) {
-                throw new SbomInputException(path, 1, "the file is empty or not a table", "regenerate it with its tool");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? 0 : Math.max(e.getLocation().getLineNr(), 0);
-            throw new SbomInputException(path, line, "the file is malformed (" + e.getOriginalMessage() + ")",
-                    "fix the syntax or regenerate the file with its tool", e);
-        }
-    }
-
-    static String directoryOf(String path) {
-        int slash = path.lastIndexOf('/');
-        return slash < 0 ? "" : path.substring(0, slash + 1);
-    }
-
-    static String fileName(String path) {
-        return path.substring(path.lastIndexOf('/') + 1);
-    }
 }

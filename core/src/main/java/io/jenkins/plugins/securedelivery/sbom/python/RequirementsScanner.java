@@ -1,6 +1,7 @@
 package io.jenkins.plugins.securedelivery.sbom.python;
 
 import io.jenkins.plugins.securedelivery.sbom.FileTree;
+import io.jenkins.plugins.securedelivery.sbom.LockFiles;
 import io.jenkins.plugins.securedelivery.sbom.FoundPackage;
 import io.jenkins.plugins.securedelivery.sbom.Inventory;
 import io.jenkins.plugins.securedelivery.sbom.ScanContext;
@@ -45,7 +46,7 @@ public final class RequirementsScanner implements Scanner {
 
     @Override
     public boolean reads(FileTree tree, String path) {
-        String name = PythonPackages.fileName(path);
+        String name = LockFiles.fileName(path);
         if (!name.endsWith(".txt")) {
             return false;
         }
@@ -145,7 +146,7 @@ public final class RequirementsScanner implements Scanner {
         String option = words[0];
         String argument = words.length > 1 ? words[1].trim() : "";
         if (option.equals("-r") || option.equals("--requirement")) {
-            String included = resolve(PythonPackages.directoryOf(path), argument);
+            String included = resolve(LockFiles.directoryOf(path), argument);
             if (included == null || Collections.binarySearch(tree.files(), included) < 0) {
                 context.gap(path, lineNumber, "the included file " + argument + " is not in the tree",
                         "add it to the tree, or list its packages in this file");
