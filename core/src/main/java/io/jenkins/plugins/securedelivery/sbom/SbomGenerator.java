@@ -112,6 +112,11 @@ public final class SbomGenerator {
     private Bom generate(Subject subject, FileTree tree) throws IOException {
         ScanContext context = new ScanContext(allowIncomplete, maven);
         List<Inventory> inventories = scan(tree, context);
+        if (inventories.isEmpty()) {
+            // An empty SBOM would say "nothing inside"; in truth nothing was recognised (a Gradle build, a static binary).
+            context.gap(tree.describe(), 0, "nothing to inventory: no lock file, manifest, package database or jar was found",
+                    "point at the application's source root or image; see docs/sbom.md for the files each ecosystem needs");
+        }
         return new BomAssembly().assemble(subject, inventories, context.gaps(), BomAssembly.timestamp(reproducible), reproducible);
     }
 

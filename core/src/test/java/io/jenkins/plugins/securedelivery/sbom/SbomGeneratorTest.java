@@ -95,6 +95,18 @@ class SbomGeneratorTest {
     }
 
     @Test
+    void aTreeWithNothingToInventoryIsNotCalledComplete() throws Exception {
+        Path empty = Files.createDirectories(temp.resolve("gradle-app"));
+        Files.writeString(empty.resolve("build.gradle.kts"), "plugins { java }\n");
+
+        assertThatThrownBy(() -> new SbomGenerator(empty).call())
+                .isInstanceOf(SbomInputException.class).hasMessageContaining("gradle-app").hasMessageContaining("nothing to inventory");
+        Bom bom = new SbomGenerator(empty).allowIncomplete(true).call();
+        assertThat(bom.getCompositions()).singleElement()
+                .satisfies(c -> assertThat(c.getAggregate()).isEqualTo(Composition.Aggregate.INCOMPLETE));
+    }
+
+    @Test
     void aFileThatIsNeitherATreeNorAnImageIsRefused() throws Exception {
         Path notes = Files.writeString(temp.resolve("notes.txt"), "hello");
 
