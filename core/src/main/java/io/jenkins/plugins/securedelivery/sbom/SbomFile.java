@@ -95,7 +95,7 @@ public final class SbomFile {
     public static Bom read(Path file) throws IOException {
         List<String> problems = validate(file);
         if (!problems.isEmpty()) {
-            throw new SbomInputException(file.toString(), 0, "not a valid CycloneDX SBOM: " + String.join("; ", problems.subList(0, Math.min(5, problems.size()))),
+            throw new SbomInputException(file.toString(), 0, "not a valid CycloneDX SBOM: " + String.join("; ", problems.subList(0, Math.min(5, problems.size()))).replaceFirst("\\.$", ""),
                     "check it with `secure-delivery sbom validate " + file + "`");
         }
         byte[] bytes = readBytes(file);

@@ -70,6 +70,22 @@ class SbomFileTest {
     }
 
     @Test
+    void anXmlExternalEntityIsRefusedNotRead(@TempDir Path dir) throws Exception {
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "token-4711");
+        Path xxe = Files.writeString(dir.resolve("xxe.xml"), """
+                <?xml version="1.0"?>
+                <!DOCTYPE bom [<!ENTITY leak SYSTEM "%s">]>
+                <bom xmlns="http://cyclonedx.org/schema/bom/1.6" version="1">
+                  <components><component type="library"><name>&leak;</name><version>1</version></component></components>
+                </bom>
+                """.formatted(secret.toUri()));
+
+        assertThat(SbomFile.validate(xxe)).isNotEmpty().allSatisfy(p -> assertThat(p).doesNotContain("token-4711"));
+        assertThatThrownBy(() -> SbomFile.read(xxe)).isInstanceOf(SbomInputException.class)
+                .hasMessageContaining("External Entity").hasMessageNotContaining("token-4711");
+    }
+
+    @Test
     void malformedJsonIsReportedWithItsLine(@TempDir Path dir) throws Exception {
         Path bad = Files.writeString(dir.resolve("broken.json"), "{\n  \"bomFormat\": \"CycloneDX\",\n  \"specVersion\": \n}\n", StandardCharsets.UTF_8);
 
