@@ -178,7 +178,10 @@ public final class LocalRegistry implements AutoCloseable {
         Path caFile = directory.resolve("ca.pem");
         Files.writeString(caFile, pem(caCertificate));
         Files.writeString(directory.resolve("server.pem"), pem(serverCertificate));
-        Files.writeString(directory.resolve("server-key.pem"), pem(serverKeys.getPrivate()));
+        // PKCS#8, which Go's TLS reads whatever the key's provider (BC's SEC1 output for a SunEC key is refused).
+        Files.writeString(directory.resolve("server-key.pem"), "-----BEGIN PRIVATE KEY-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(serverKeys.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
         return caFile;
     }
 
