@@ -392,7 +392,10 @@ public final class RegistryStore implements OciStore {
         if (parameters.containsKey("service")) {
             query.append("service=").append(URLEncoder.encode(parameters.get("service"), StandardCharsets.UTF_8));
         }
-        String scope = parameters.getOrDefault("scope", "repository:" + reference.repository() + (push ? ":pull,push" : ":pull"));
+        // A push asks for pull and push at once: the registry's first challenge (to a HEAD) names pull only, and a
+        // token per step would cost a round trip each.
+        String scope = push ? "repository:" + reference.repository() + ":pull,push"
+                : parameters.getOrDefault("scope", "repository:" + reference.repository() + ":pull");
         query.append(query.length() == 0 ? "" : "&").append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
         URI tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
         HttpResponse<byte[]> response = exchange(HttpRequest.newBuilder(tokenUri).GET().header("Authorization", basic)

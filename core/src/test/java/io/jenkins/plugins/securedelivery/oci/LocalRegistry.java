@@ -48,25 +48,35 @@ public final class LocalRegistry implements AutoCloseable {
     private final Path directory;
     private final int port;
     private final Path caFile;
+    private final TokenServer tokenServer;
 
-    private LocalRegistry(Process process, Path directory, int port, Path caFile) {
+    private LocalRegistry(Process process, Path directory, int port, Path caFile, TokenServer tokenServer) {
         this.process = process;
         this.directory = directory;
         this.port = port;
         this.caFile = caFile;
+        this.tokenServer = tokenServer;
     }
 
     /** A registry over plain HTTP without authentication, storing into {@code directory}. */
     public static LocalRegistry plainHttp(Path directory) throws Exception {
-        return start(directory, null, null);
+        return start(directory, null, null, false);
     }
 
     /** A registry over TLS (certificate for 127.0.0.1 and localhost from a CA made here) asking for basic auth. */
     public static LocalRegistry tlsWithBasicAuth(Path directory, String username, String password) throws Exception {
-        return start(directory, username, password);
+        return start(directory, username, password, false);
     }
 
-    private static LocalRegistry start(Path directory, String username, String password) throws Exception {
+    /**
+     * A registry over plain HTTP asking for bearer tokens ({@code auth: token}) from a token endpoint started
+     * beside it, which grants any scope to {@code username}/{@code password}.
+     */
+    public static LocalRegistry plainHttpWithBearerTokens(Path directory, String username, String password) throws Exception {
+        return start(directory, username, password, true);
+    }
+
+    private static LocalRegistry start(Path directory, String username, String password, boolean bearer) throws Exception {
         assumeTrue(Files.isExecutable(BINARY), "Debian's docker-registry is not installed (apt-get install docker-registry; ./run-tests does)");
         Files.createDirectories(directory);
         int port;
@@ -80,7 +90,14 @@ public final class LocalRegistry implements AutoCloseable {
                 .append("  delete:\n    enabled: true\n")
                 .append("http:\n  addr: 127.0.0.1:").append(port).append("\n");
         Path caFile = null;
-        if (username != null) {
+        TokenServer tokenServer = null;
+        if (bearer) {
+            tokenServer = new TokenServer(directory, username, password);
+            config.append("auth:\n  token:\n    realm: ").append(tokenServer.realm())
+                    .append("\n    service: ").append(TokenServer.SERVICE)
+                    .append("\n    issuer: ").append(TokenServer.ISSUER)
+                    .append("\n    rootcertbundle: ").append(tokenServer.rootCertificate(directory)).append("\n");
+        } else if (username != null) {
             caFile = writeTlsFiles(directory);
             config.append("  tls:\n    certificate: ").append(directory.resolve("server.pem"))
                     .append("\n    key: ").append(directory.resolve("server-key.pem")).append("\n");
@@ -92,7 +109,7 @@ public final class LocalRegistry implements AutoCloseable {
         Files.writeString(directory.resolve("config.yml"), config);
         Process process = new ProcessBuilder(BINARY.toString(), "serve", directory.resolve("config.yml").toString())
                 .redirectErrorStream(true).redirectOutput(directory.resolve("registry.log").toFile()).start();
-        LocalRegistry registry = new LocalRegistry(process, directory, port, caFile);
+        LocalRegistry registry = new LocalRegistry(process, directory, port, caFile, tokenServer);
         registry.awaitListening();
         return registry;
     }
@@ -146,8 +163,16 @@ public final class LocalRegistry implements AutoCloseable {
                 .filter(line -> ACCESS_LINE.matcher(line).matches()).toList();
     }
 
+    /** How many tokens the bearer token endpoint has issued (0 without one). */
+    public int tokensIssued() {
+        return tokenServer == null ? 0 : tokenServer.tokensIssued();
+    }
+
     @Override
     public void close() throws InterruptedException {
+        if (tokenServer != null) {
+            tokenServer.close();
+        }
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();

@@ -25,11 +25,15 @@ public final class RegistryRoundTrips {
         try (LocalRegistry secured = LocalRegistry.tlsWithBasicAuth(work.resolve("tls"), "bench", "bench-password")) {
             run("TLS + basic auth", secured, secured.options().withCredentials("bench", "bench-password"));
         }
+        try (LocalRegistry tokens = LocalRegistry.plainHttpWithBearerTokens(work.resolve("token"), "bench", "bench-password")) {
+            run("plain HTTP + bearer tokens (client counts token requests, the registry does not)", tokens,
+                    tokens.options().withCredentials("bench", "bench-password"));
+        }
     }
 
     private static void run(String scenario, LocalRegistry registry, RegistryStore.Options options) throws Exception {
         RegistryStore store = new RegistryStore(options);
-        System.out.println("-- " + scenario + (scenario.contains("auth") ? " (a fresh store answers one 401 challenge first)" : ""));
+        System.out.println("-- " + scenario + (scenario.equals("TLS + basic auth") ? " (a fresh store answers one 401 challenge first)" : ""));
         SampleImage image = SampleImage.ofDemoApp();
         ImageReference tag = registry.reference("bench/app:1.0");
         Counter counter = new Counter(store, registry);
