@@ -323,8 +323,9 @@ public final class RegistryStore implements OciStore {
             int status = response.statusCode();
             if (status == 401 && !authenticated) {
                 authenticated = true;
-                authenticate(response, reference, push);
-                continue;
+                if (authenticate(response, reference, push)) {
+                    continue;
+                }
             }
             if ((status == 429 || status >= 500) && attempt < options.retries()) {
                 pause(attempt++);
@@ -367,17 +368,22 @@ public final class RegistryStore implements OciStore {
         return perRepository != null ? perRepository : authorizations.get(reference.registry());
     }
 
-    /** Answers a 401's WWW-Authenticate challenge: basic credentials, or a bearer token from the named endpoint. */
-    private void authenticate(HttpResponse<byte[]> challenge, ImageReference reference, boolean push) throws IOException {
+    /**
+     * Answers a 401's WWW-Authenticate challenge: basic credentials, or a bearer token from the named endpoint
+     * (anonymous when there are no credentials, as public registries grant pull tokens). False when there is
+     * nothing to answer with: the 401 then goes back to the caller.
+     */
+    private boolean authenticate(HttpResponse<byte[]> challenge, ImageReference reference, boolean push) throws IOException {
         String header = challenge.headers().firstValue("WWW-Authenticate").orElse("");
-        if (options.username() == null) {
-            return; // anonymous: the 401 is answered to the caller as "needs credentials"
-        }
-        String basic = "Basic " + Base64.getEncoder().encodeToString(
+        boolean bearer = header.regionMatches(true, 0, "Bearer", 0, 6);
+        String basic = options.username() == null ? null : "Basic " + Base64.getEncoder().encodeToString(
                 (options.username() + ":" + options.password()).getBytes(StandardCharsets.UTF_8));
-        if (!header.regionMatches(true, 0, "Bearer", 0, 6)) {
+        if (!bearer) {
+            if (basic == null) {
+                return false;
+            }
             authorizations.put(reference.registry(), basic);
-            return;
+            return true;
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         Matcher m = CHALLENGE_PARAMETER.matcher(header);
@@ -398,8 +404,11 @@ public final class RegistryStore implements OciStore {
                 : parameters.getOrDefault("scope", "repository:" + reference.repository() + ":pull");
         query.append(query.length() == 0 ? "" : "&").append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
         URI tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
-        HttpResponse<byte[]> response = exchange(HttpRequest.newBuilder(tokenUri).GET().header("Authorization", basic)
-                .timeout(Duration.ofMinutes(1)).build(), reference);
+        HttpRequest.Builder tokenRequest = HttpRequest.newBuilder(tokenUri).GET().timeout(Duration.ofMinutes(1));
+        if (basic != null) {
+            tokenRequest.header("Authorization", basic);
+        }
+        HttpResponse<byte[]> response = exchange(tokenRequest.build(), reference);
         if (response.statusCode() != 200) {
             throw failure(response, reference, "getting a token for");
         }
@@ -409,6 +418,7 @@ public final class RegistryStore implements OciStore {
             throw new RegistryException(0, "Token endpoint " + realm + " answered without a token: check the registry's auth setup");
         }
         authorizations.put(reference.registry() + "/" + reference.repository(), "Bearer " + value);
+        return true;
     }
 
     private RegistryException failure(HttpResponse<byte[]> response, ImageReference reference, String doing) {

@@ -48,6 +48,16 @@ class RegistryBearerTokenTest {
     }
 
     @Test
+    void withoutCredentialsAnAnonymousTokenIsAskedForAndItsRefusalSaysCredentialsAreNeeded() throws Exception {
+        RegistryStore store = new RegistryStore(registry.options());
+
+        assertThatThrownBy(() -> store.resolve(registry.reference("tokens/app:1.0")))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(401))
+                .hasMessageContaining("needs credentials");
+        assertThat(store.requests()).as("challenge, token request").isEqualTo(2);
+    }
+
+    @Test
     void aTokenEndpointRefusingTheCredentialsIsA401WithoutThePassword() throws Exception {
         String wrong = "wrong-Token-Password";
         RegistryStore store = new RegistryStore(registry.options().withCredentials(USER, wrong));

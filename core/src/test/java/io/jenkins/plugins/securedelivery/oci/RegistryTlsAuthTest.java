@@ -78,6 +78,7 @@ class RegistryTlsAuthTest {
         assertThatThrownBy(() -> store.resolve(registry.reference("secure/app:2.0")))
                 .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(401))
                 .hasMessageContaining("needs credentials").hasMessageContaining("give a username and password");
+        assertThat(store.requests()).as("nothing to answer the challenge with: no second try").isEqualTo(1);
     }
 
     @Test
