@@ -130,7 +130,7 @@ final class ReferrersIndex {
 
     private static Map<String, String> annotations(JsonNode node) {
         Map<String, String> result = new LinkedHashMap<>();
-        node.path("annotations").fields().forEachRemaining(e -> result.put(e.getKey(), e.getValue().asText()));
+        node.path("annotations").properties().forEach(e -> result.put(e.getKey(), e.getValue().asText()));
         return result;
     }
 
