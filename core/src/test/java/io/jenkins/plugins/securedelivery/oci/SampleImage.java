@@ -1,0 +1,101 @@
+package io.jenkins.plugins.securedelivery.oci;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * A real single-layer OCI image made from the repository's demo/sample-app files: a reproducible layer tar.gz, an
+ * image config naming the layer's diff_id, and an OCI manifest. For tests and the round-trip benchmark.
+ */
+public record SampleImage(byte[] layer, byte[] config, byte[] manifest) {
+
+    public static final String MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
+
+    /** The image of the files under {@code demo/sample-app} of this repository. */
+    public static SampleImage ofDemoApp() throws IOException {
+        Path app = Path.of("..", "demo", "sample-app").toAbsolutePath().normalize();
+        if (!Files.isDirectory(app)) {
+            app = Path.of("demo", "sample-app").toAbsolutePath();
+        }
+        return of(app);
+    }
+
+    public static SampleImage of(Path directory) throws IOException {
+        byte[] tar = tar(directory);
+        byte[] layer = gzip(tar);
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/app\"]},"
+                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + ContentDigest.of(tar) + "\"]}}").getBytes(StandardCharsets.UTF_8);
+        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + MANIFEST_TYPE + "\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + ContentDigest.of(config)
+                + "\",\"size\":" + config.length + "},"
+                + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + ContentDigest.of(layer)
+                + "\",\"size\":" + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
+        return new SampleImage(layer, config, manifest);
+    }
+
+    public String digest() {
+        return ContentDigest.of(manifest);
+    }
+
+    /** Pushes blobs then the manifest under {@code reference}'s tag; returns the manifest's descriptor. */
+    public Descriptor pushTo(OciStore store, ImageReference reference) throws IOException {
+        store.pushBlob(reference.repositoryReference(), layer);
+        store.pushBlob(reference.repositoryReference(), config);
+        return store.pushManifest(reference, manifest, MANIFEST_TYPE);
+    }
+
+    /**
+     * A cosign-v3-shaped referrer: an OCI 1.1 manifest with {@code artifactType}, the empty config, one layer, and
+     * {@code subject} = this image. Its layer and {@link #EMPTY} must be pushed first.
+     */
+    public byte[] referrer(String artifactType, byte[] layerContent, String layerType) {
+        return ("{\"schemaVersion\":2,\"mediaType\":\"" + MANIFEST_TYPE + "\",\"artifactType\":\"" + artifactType + "\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"" + ContentDigest.of(EMPTY)
+                + "\",\"size\":2},"
+                + "\"layers\":[{\"mediaType\":\"" + layerType + "\",\"digest\":\"" + ContentDigest.of(layerContent) + "\",\"size\":"
+                + layerContent.length + "}],"
+                + "\"subject\":{\"mediaType\":\"" + MANIFEST_TYPE + "\",\"digest\":\"" + digest() + "\",\"size\":" + manifest.length + "},"
+                + "\"annotations\":{\"org.opencontainers.image.created\":\"2026-11-24T00:00:00Z\"}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The OCI empty descriptor's content, {@code {}}. */
+    public static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);
+
+    private static byte[] tar(Path directory) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(directory)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            for (Path file : files) {
+                TarArchiveEntry entry = new TarArchiveEntry("app/" + directory.relativize(file).toString().replace('\\', '/'));
+                byte[] content = Files.readAllBytes(file);
+                entry.setSize(content.length);
+                entry.setModTime(0);
+                entry.setMode(0644);
+                tar.putArchiveEntry(entry);
+                tar.write(content);
+                tar.closeArchiveEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] gzip(byte[] content) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+            gzip.write(content);
+        }
+        return out.toByteArray();
+    }
+}
