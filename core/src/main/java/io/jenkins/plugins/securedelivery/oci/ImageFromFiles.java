@@ -8,10 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -67,7 +64,7 @@ public final class ImageFromFiles {
         }
         ObjectNode rootfs = config.putObject("rootfs");
         rootfs.put("type", "layers");
-        rootfs.putArray("diff_ids").add(sha256(tar));
+        rootfs.putArray("diff_ids").add(ContentDigest.of(tar));
         byte[] configBytes = JSON.writeValueAsBytes(config);
         String configDigest = store.pushBlob(target, configBytes);
 
@@ -118,13 +115,5 @@ public final class ImageFromFiles {
             gzip.write(content);
         }
         return bytes.toByteArray();
-    }
-
-    static String sha256(byte[] content) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }
