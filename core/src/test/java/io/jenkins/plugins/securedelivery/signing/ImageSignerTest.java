@@ -20,7 +20,7 @@ class ImageSignerTest {
     static final Instant CREATED = Instant.parse("2026-08-20T01:33:28.123Z");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final SigningKey key = KeyFiles.readSigningKey(Fixtures.file("ecdsa-p256-pkcs8.pem"), PasswordSource.none());
+    private static final SigningKey key = KeyFiles.readSigningKey(Fixtures.file("ecdsa-p256-pkcs8.pem"), PasswordSource.none());
     private final ImageSigner signer = new ImageSigner(key);
 
     @Test

@@ -25,8 +25,8 @@ class KeyVerifierTest {
     static final String OTHER_IMAGE = "sha256:" + "ab".repeat(32);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final SigningKey key = KeyFiles.readSigningKey(Fixtures.file("ecdsa-p256-pkcs8.pem"), PasswordSource.none());
-    private final SigningKey otherKey = KeyFiles.readSigningKey(Fixtures.file("cosign-generated-empty-password.key"), PasswordSource.none());
+    private static final SigningKey key = KeyFiles.readSigningKey(Fixtures.file("ecdsa-p256-pkcs8.pem"), PasswordSource.none());
+    private static final SigningKey otherKey = KeyFiles.readSigningKey(Fixtures.file("cosign-generated-empty-password.key"), PasswordSource.none());
     private final KeyVerifier verifier = new KeyVerifier(key.verificationKey());
     private final Map<String, byte[]> blobs = new HashMap<>();
     private final BlobSource store = digest -> {
@@ -130,6 +130,24 @@ class KeyVerifierTest {
 
         assertThat(item.status()).isEqualTo(Status.FAILED);
         assertThat(item.reason()).contains("could not be fetched").contains("its content has digest");
+    }
+
+    @Test
+    void aKeylessLegacySignatureBesideOursIsSkippedNotFailed() throws Exception {
+        OciArtifact ours = new ImageSigner(key).legacySignature("localhost:5000/app", IMAGE, null);
+        stored(ours);
+        // A layer as cosign keyless writes it: the signature comes with a Fulcio certificate annotation.
+        byte[] payload = SimpleSigningPayload.of("localhost:5000/app", IMAGE);
+        ObjectNode manifest = (ObjectNode) JSON.readTree(ours.manifest());
+        ObjectNode keyless = manifest.withArray("layers").addObject();
+        keyless.put("mediaType", SimpleSigningPayload.MEDIA_TYPE).put("size", payload.length).put("digest", Sha256.of(payload));
+        keyless.putObject("annotations").put("dev.cosignproject.cosign/signature", "MEUCIQ==")
+                .put("dev.sigstore.cosign/certificate", "-----BEGIN CERTIFICATE-----");
+
+        VerificationReport report = verifier.verify(IMAGE, JSON.writeValueAsBytes(manifest), List.of(), store, Set.of());
+
+        assertThat(report.items()).extracting(VerifiedItem::status).containsExactly(Status.OK, Status.SKIPPED);
+        assertThat(report.passed()).as(report.summary()).isTrue();
     }
 
     @Test
