@@ -34,6 +34,27 @@ class ImageSignerTest {
     }
 
     @Test
+    void theLegacyPayloadAndManifestMatchWhatCosignStoredInARegistry() {
+        // cosign 1.13.1 signed docker.io/chihjenhuang/cosign1@sha256:4c1c...; its .sig manifest, byte for byte, is the
+        // fixture (its digest is the registry's Docker-Content-Digest). The payload blob itself was not logged, but
+        // its digest was: ours hashes to it.
+        String real = new String(Fixtures.bytes("cosign-1.13.1-legacy-signature.manifest.json"), StandardCharsets.UTF_8);
+        assertThat(Sha256.of(real.getBytes(StandardCharsets.UTF_8))).isEqualTo("sha256:7ebe8964225fa4619b53aa35416ef0246c037e36ddf81776b21b15e1dda2262b");
+        String image = "sha256:4c1c50d0ffc614f90b93b07d778028dc765548e823f676fb027f61d281ac380d";
+
+        byte[] payload = SimpleSigningPayload.of("index.docker.io/chihjenhuang/cosign1", image);
+        var layer = new LegacySignatureManifest.Layer(SimpleSigningPayload.MEDIA_TYPE, Sha256.of(payload), payload.length, java.util.Map.of(
+                "dev.cosignproject.cosign/signature", "MEYCIQCPH7NJAIfrB6BZN91dV0o7l/i11muXrvrAh100jDMMhAIhAPsLH0oXb2OPITXRpWBMUd3vHtz5Ks5pql2Hr6t/IJXw"));
+        String ours = new String(LegacySignatureManifest.append(ImageSigner.legacySignatureTag(image), null, layer, payload).manifest(), StandardCharsets.UTF_8);
+
+        assertThat(Sha256.of(payload)).isEqualTo("sha256:b671489ededd1a180bd87235bba00fd83354f9c7d13b71d9f8b66a8e52965ebc");
+        // cosign 1.13.1 stamped the config with the signing time (current cosign writes the zero time we write), so
+        // only the config descriptor differs.
+        String config = "\\{\"mediaType\":\"application/vnd.oci.image.config.v1\\+json\",\"size\":[0-9]+,\"digest\":\"sha256:[0-9a-f]{64}\"}";
+        assertThat(ours.replaceFirst(config, "CONFIG")).isEqualTo(real.replaceFirst(config, "CONFIG")).contains("\"config\":CONFIG");
+    }
+
+    @Test
     void aLegacySignatureIsAnImageUnderTheSigTagWithTheSignatureInAnAnnotation() throws Exception {
         OciArtifact artifact = signer.legacySignature("localhost:5000/app", IMAGE, null);
 
