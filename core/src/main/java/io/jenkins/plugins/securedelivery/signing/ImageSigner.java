@@ -15,6 +15,11 @@ import java.util.Map;
  */
 public final class ImageSigner {
 
+    /** The artifact type of cosign v3 bundle referrers: what to ask the referrers API for. */
+    public static final String BUNDLE_ARTIFACT_TYPE = SigstoreBundles.MEDIA_TYPE;
+    /** The media type of legacy signature manifests and bundle referrer manifests. */
+    public static final String MANIFEST_MEDIA_TYPE = "application/vnd.oci.image.manifest.v1+json";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private final SigningKey key;
 
@@ -65,6 +70,10 @@ public final class ImageSigner {
      */
     public OciArtifact attestationBundle(Descriptor image, String repository, String predicateType, byte[] predicate,
                                          String predicateName, Instant created) {
+        return bundle(image, repository, predicateType, predicateObject(predicate, predicateName), created);
+    }
+
+    private static JsonNode predicateObject(byte[] predicate, String predicateName) {
         JsonNode tree;
         try {
             tree = JSON.readTree(predicate);
@@ -74,7 +83,21 @@ public final class ImageSigner {
         if (tree == null || !tree.isObject()) {
             throw new SigningInputException(predicateName, "the predicate is not a JSON object", "an in-toto predicate is a JSON object; give one");
         }
-        return bundle(image, repository, predicateType, tree, created);
+        return tree;
+    }
+
+    /**
+     * The in-toto statement {@link #attestationBundle} signs, for signers that make their own bundle (keyless signing
+     * through sigstore-java): {@code predicate} must be a JSON object.
+     */
+    public static byte[] statement(String repository, String imageDigest, String predicateType, byte[] predicate, String predicateName) {
+        return InTotoStatement.of(repository, imageDigest, predicateType, predicateObject(predicate, predicateName));
+    }
+
+    /** The referrer to store a bundle made elsewhere (e.g. keyless) in, exactly as cosign v3 stores its own. */
+    public static OciArtifact bundleReferrer(Descriptor image, byte[] bundle, String predicateType, Instant created) {
+        Sha256.hex(image.digest());
+        return BundleReferrerManifest.of(image, bundle, predicateType, created);
     }
 
     /** The bundle JSON of an artifact made by {@link #signatureBundle} or {@link #attestationBundle}, e.g. to save it. */

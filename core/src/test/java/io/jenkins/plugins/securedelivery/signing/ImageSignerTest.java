@@ -164,6 +164,20 @@ class ImageSignerTest {
     }
 
     @Test
+    void aBundleMadeElsewhereIsStoredAsCosignStoresItsOwnWithTheStatementWeWouldSign() throws Exception {
+        byte[] bom = "{\"bomFormat\":\"CycloneDX\"}".getBytes(StandardCharsets.UTF_8);
+        OciArtifact ours = signer.attestationBundle(IMAGE_DESCRIPTOR, "localhost:5000/app", PredicateTypes.CYCLONEDX, bom, "bom.json", CREATED);
+        byte[] foreign = Fixtures.bytes("cosign-3.1.1-cyclonedx-attestation.sigstore.json");
+
+        OciArtifact referrer = ImageSigner.bundleReferrer(IMAGE_DESCRIPTOR, foreign, PredicateTypes.CYCLONEDX, CREATED);
+
+        assertThat(ImageSigner.bundleOf(referrer)).isEqualTo(foreign);
+        assertThat(fieldNames(JSON.readTree(referrer.manifest()))).isEqualTo(fieldNames(JSON.readTree(ours.manifest())));
+        byte[] signed = Base64.getDecoder().decode(JSON.readTree(ImageSigner.bundleOf(ours)).path("dsseEnvelope").path("payload").asText());
+        assertThat(ImageSigner.statement("localhost:5000/app", IMAGE, PredicateTypes.CYCLONEDX, bom, "bom.json")).isEqualTo(signed);
+    }
+
+    @Test
     void aPredicateThatIsNotAJsonObjectIsRefusedNamingTheFile() {
         assertThatThrownBy(() -> signer.attestationBundle(IMAGE_DESCRIPTOR, null, PredicateTypes.CYCLONEDX, "[1]".getBytes(StandardCharsets.UTF_8), "bom.json", CREATED))
                 .isInstanceOf(SigningInputException.class).hasMessageStartingWith("bom.json: the predicate is not a JSON object");
