@@ -56,8 +56,16 @@ public final class KeyFiles {
 
     /** Reads a private key for signing; encrypted cosign keys are decrypted with the password from {@code password}. */
     public static SigningKey readSigningKey(Path file, PasswordSource password) {
-        PemObject pem = readPem(file);
-        String name = file.toString();
+        return readSigningKey(file.toString(), read(file), password);
+    }
+
+    /**
+     * Reads a private key held in memory, e.g. a Jenkins secret file credential.
+     *
+     * @param name what the user calls the key (a credential id), for messages
+     */
+    public static SigningKey readSigningKey(String name, byte[] pemFile, PasswordSource password) {
+        PemObject pem = parsePem(name, pemFile);
         byte[] pkcs8 = switch (pem.getType()) {
             case SIGSTORE_ENCRYPTED, COSIGN_ENCRYPTED -> decrypt(name, pem.getContent(), password);
             case "PRIVATE KEY" -> pem.getContent();
@@ -79,8 +87,12 @@ public final class KeyFiles {
 
     /** Reads a public key ({@code cosign.pub}) for verification. */
     public static VerificationKey readVerificationKey(Path file) {
-        PemObject pem = readPem(file);
-        String name = file.toString();
+        return readVerificationKey(file.toString(), read(file));
+    }
+
+    /** Reads a public key held in memory; {@code name} is what the user calls it, for messages. */
+    public static VerificationKey readVerificationKey(String name, byte[] pemFile) {
+        PemObject pem = parsePem(name, pemFile);
         if (!pem.getType().equals("PUBLIC KEY")) {
             if (pem.getType().contains("PRIVATE KEY")) {
                 throw new KeyFileException(name, "this is a private key; verification needs the public key",
@@ -152,14 +164,17 @@ public final class KeyFiles {
         }
     }
 
-    private static PemObject readPem(Path file) {
-        String text;
+    private static byte[] read(Path file) {
         try {
-            text = Files.readString(file, StandardCharsets.ISO_8859_1);
+            return Files.readAllBytes(file);
         } catch (IOException e) {
             throw new KeyFileException(file.toString(), "the key file cannot be read (" + e.getClass().getSimpleName() + ")",
                     "check the path and that the file is readable");
         }
+    }
+
+    private static PemObject parsePem(String name, byte[] content) {
+        String text = new String(content, StandardCharsets.ISO_8859_1);
         PemObject pem;
         try (PemReader reader = new PemReader(new StringReader(text))) {
             pem = reader.readPemObject();
@@ -167,7 +182,7 @@ public final class KeyFiles {
             pem = null;
         }
         if (pem == null) {
-            throw new KeyFileException(file.toString(), "not a PEM key file (no -----BEGIN ...----- block)",
+            throw new KeyFileException(name, "not a PEM key file (no -----BEGIN ...----- block)",
                     "give a PEM file: cosign.key, cosign.pub, or an openssl EC key");
         }
         return pem;

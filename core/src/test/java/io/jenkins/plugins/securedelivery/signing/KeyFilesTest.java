@@ -181,6 +181,17 @@ class KeyFilesTest {
     }
 
     @Test
+    void aKeyHeldInMemoryIsReadAndNamedInErrorsAsTheCallerNamesIt() {
+        SigningKey key = KeyFiles.readSigningKey("credential cosign-key", Fixtures.bytes("cosign-legacy-password-123.key"),
+                PasswordSource.of("123".toCharArray()));
+        VerificationKey published = KeyFiles.readVerificationKey("credential cosign-pub", key.verificationKey().pem().getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(published.verifies(MESSAGE, key.sign(MESSAGE))).isTrue();
+        assertThatThrownBy(() -> KeyFiles.readSigningKey("credential cosign-key", "nope".getBytes(StandardCharsets.US_ASCII), PasswordSource.none()))
+                .isInstanceOf(KeyFileException.class).hasMessageStartingWith("credential cosign-key: not a PEM key file");
+    }
+
+    @Test
     void keysNeverPrintTheirSecret() {
         SigningKey key = KeyFiles.readSigningKey(Fixtures.file("ecdsa-p256-pkcs8.pem"), PasswordSource.none());
         String secretBase64 = Base64.getEncoder().encodeToString(key.pkcs8());
