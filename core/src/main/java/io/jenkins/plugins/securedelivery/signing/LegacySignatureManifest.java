@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,7 +36,7 @@ final class LegacySignatureManifest {
         }
         List<Layer> layers = new ArrayList<>();
         for (JsonNode layer : root.path("layers")) {
-            Map<String, String> annotations = new java.util.LinkedHashMap<>();
+            Map<String, String> annotations = new LinkedHashMap<>();
             layer.path("annotations").fields().forEachRemaining(e -> annotations.put(e.getKey(), e.getValue().asText()));
             layers.add(new Layer(layer.path("mediaType").asText(), layer.path("digest").asText(), layer.path("size").asLong(), annotations));
         }

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -62,12 +63,12 @@ public final class VerificationKey {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof VerificationKey that && java.util.Arrays.equals(spki(), that.spki());
+        return other instanceof VerificationKey that && Arrays.equals(spki(), that.spki());
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(spki());
+        return Arrays.hashCode(spki());
     }
 
     @Override
