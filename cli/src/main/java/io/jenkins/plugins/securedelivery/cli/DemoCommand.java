@@ -1,12 +1,27 @@
 package io.jenkins.plugins.securedelivery.cli;
 
+import io.jenkins.plugins.securedelivery.oci.Descriptor;
+import io.jenkins.plugins.securedelivery.oci.ImageFromFiles;
+import io.jenkins.plugins.securedelivery.oci.ImageReference;
+import io.jenkins.plugins.securedelivery.oci.OciLayoutStore;
+import io.jenkins.plugins.securedelivery.oci.OciStore;
 import io.jenkins.plugins.securedelivery.sbom.SbomFile;
 import io.jenkins.plugins.securedelivery.sbom.SbomFormat;
 import io.jenkins.plugins.securedelivery.sbom.SbomGenerator;
 import io.jenkins.plugins.securedelivery.sbom.SbomSummary;
+import io.jenkins.plugins.securedelivery.signing.ImageSignatures;
+import io.jenkins.plugins.securedelivery.signing.KeyFiles;
+import io.jenkins.plugins.securedelivery.signing.PasswordSource;
+import io.jenkins.plugins.securedelivery.signing.PredicateTypes;
+import io.jenkins.plugins.securedelivery.signing.SigningKey;
+import io.jenkins.plugins.securedelivery.signing.VerificationReport;
+import io.jenkins.plugins.securedelivery.signing.provenance.BuildFacts;
+import io.jenkins.plugins.securedelivery.signing.provenance.SlsaProvenance;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.time.Instant;
+import java.util.Set;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.FileSystem;
@@ -30,7 +45,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the delivery flow on the bundled sample application (a Go gateway, an npm console, Python tooling) "
                 + "in a temporary workspace, printing each stage.",
-                "Stages today: SBOM. Signing, promotion, canary, gates and approvals join as they land."})
+                "Stages today: SBOM, build, sign, attest, verify. Promotion, canary, gates and approvals join as they land."})
 final class DemoCommand implements Callable<Integer> {
 
     /** One stage of the flow; later stages read what earlier ones left in the workspace. */
@@ -53,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
         Path app = dir.resolve("sample-app");
         copySampleApp(app);
         out.println("== Secure Delivery demo: the sample medical platform, in " + dir);
-        List<Stage> stages = List.of(new SbomStage());
+        List<Stage> stages = List.of(new SbomStage(), new BuildStage(), new SignStage(), new AttestStage(), new VerifyStage());
         int number = 1;
         for (Stage stage : stages) {
             out.printf("%n[%d/%d] %s%n", number, stages.size(), stage.name());
@@ -94,6 +109,103 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.println("  validate   valid against the CycloneDX 1.6 schema");
             return true;
+        }
+    }
+
+    /** The image the demo builds, in an OCI layout inside the workspace (no registry needed). */
+    static final ImageReference IMAGE = ImageReference.parse("localhost/medical-platform:1.4.0");
+    /** The demo key's password: a demo secret, never a real one. */
+    static final char[] DEMO_PASSWORD = "demo-only-password".toCharArray();
+
+    static OciStore layout(Path workspace) throws IOException {
+        return new OciLayoutStore(workspace.resolve("oci-layout"));
+    }
+
+    static SigningKey demoKey(Path workspace) {
+        return KeyFiles.readSigningKey(workspace.resolve("keys/cosign.key"), PasswordSource.of(DEMO_PASSWORD));
+    }
+
+    /** Build once: one reproducible image per commit, from the sample app's files. */
+    static final class BuildStage implements Stage {
+        @Override
+        public String name() {
+            return "Build: one image per commit, pushed to an OCI image layout";
+        }
+
+        @Override
+        public boolean run(Path workspace, PrintWriter out) throws Exception {
+            Descriptor image = new ImageFromFiles(workspace.resolve("sample-app")).entrypoint(List.of("/app/gateway"))
+                    .push(layout(workspace), IMAGE);
+            out.println("  image      " + IMAGE + " in " + workspace.resolve("oci-layout"));
+            out.println("  digest     " + image.digest() + " (from here on, only the digest is trusted)");
+            return true;
+        }
+    }
+
+    /** Sign the digest with a freshly generated cosign key, in both of cosign's storage formats. */
+    static final class SignStage implements Stage {
+        @Override
+        public String name() {
+            return "Sign: cosign-compatible, legacy .sig tag and v3 Sigstore bundle referrer";
+        }
+
+        @Override
+        public boolean run(Path workspace, PrintWriter out) throws Exception {
+            KeyFiles.GeneratedKeyPair keys = KeyFiles.generate(Files.createDirectories(workspace.resolve("keys")), "cosign",
+                    PasswordSource.of(DEMO_PASSWORD));
+            out.println("  key pair   " + keys.privateKeyFile() + " (encrypted, as cosign writes it), " + keys.publicKeyFile());
+            ImageSignatures.Stored stored = new ImageSignatures(layout(workspace)).sign(IMAGE, demoKey(workspace),
+                    ImageSignatures.allFormats(), Instant.now());
+            stored.locations().forEach(l -> out.println("  stored     " + l));
+            return true;
+        }
+    }
+
+    /** Attest what is inside (the SBOM) and how it was built (SLSA provenance), signed, attached as referrers. */
+    static final class AttestStage implements Stage {
+        @Override
+        public String name() {
+            return "Attest: the SBOM (CycloneDX) and SLSA v1 provenance, in-toto in DSSE";
+        }
+
+        @Override
+        public boolean run(Path workspace, PrintWriter out) throws Exception {
+            Instant finished = Instant.now();
+            BuildFacts facts = new BuildFacts(URI.create("https://jenkins.example.com/"),
+                    new BuildFacts.Source(URI.create("https://git.example.com/medical/platform.git"), "refs/heads/main",
+                            "4f1b2c3d4e5f60718293a4b5c6d7e8f901234567"),
+                    "medical/platform/main", Map.of("RELEASE", "1.4.0"), Map.of(), List.of(),
+                    URI.create("https://jenkins.example.com/job/medical/job/platform/job/main/42/"),
+                    finished.minusSeconds(95), finished);
+            Path provenance = workspace.resolve("provenance.json");
+            Files.write(provenance, SlsaProvenance.predicate(facts));
+            ImageSignatures signatures = new ImageSignatures(layout(workspace));
+            signatures.attest(IMAGE, demoKey(workspace), PredicateTypes.CYCLONEDX, Files.readAllBytes(workspace.resolve("sbom.cdx.json")),
+                    "sbom.cdx.json", finished).locations().forEach(l -> out.println("  sbom       " + l));
+            signatures.attest(IMAGE, demoKey(workspace), PredicateTypes.SLSA_PROVENANCE_V1, Files.readAllBytes(provenance),
+                    "provenance.json", finished).locations().forEach(l -> out.println("  provenance " + l));
+            return true;
+        }
+    }
+
+    /** Nothing is promoted unless its signatures and required attestations verify; a stranger's key must fail. */
+    static final class VerifyStage implements Stage {
+        @Override
+        public String name() {
+            return "Verify: signatures and required attestations (cyclonedx, slsaprovenance), fail closed";
+        }
+
+        @Override
+        public boolean run(Path workspace, PrintWriter out) throws Exception {
+            ImageSignatures signatures = new ImageSignatures(layout(workspace));
+            Set<String> required = Set.of(PredicateTypes.CYCLONEDX, PredicateTypes.SLSA_PROVENANCE_V1);
+            VerificationReport report = signatures.verify(IMAGE, KeyFiles.readVerificationKey(workspace.resolve("keys/cosign.pub")), required);
+            report.summary().lines().forEach(l -> out.println("  " + l));
+            KeyFiles.GeneratedKeyPair stranger = KeyFiles.generate(Files.createDirectories(workspace.resolve("stranger")), "cosign",
+                    PasswordSource.of(DEMO_PASSWORD));
+            VerificationReport impostor = signatures.verify(IMAGE, stranger.verificationKey(), required);
+            out.println("  a stranger's key: " + (impostor.passed() ? "PASSED (this must never happen)" : "FAILED, as it must"));
+            return report.passed() && !impostor.passed();
         }
     }
 

@@ -1,6 +1,11 @@
 package io.jenkins.plugins.securedelivery.cli;
 
 import io.jenkins.plugins.securedelivery.sbom.SbomInputException;
+import io.jenkins.plugins.securedelivery.signing.KeyFileException;
+import io.jenkins.plugins.securedelivery.signing.SigningInputException;
+import io.jenkins.plugins.securedelivery.signing.keyless.KeylessInputException;
+import io.jenkins.plugins.securedelivery.signing.keyless.KeylessSigningException;
+import io.jenkins.plugins.securedelivery.signing.provenance.ProvenanceInputException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -15,8 +20,9 @@ import picocli.CommandLine.Command;
 @Command(name = "secure-delivery",
         mixinStandardHelpOptions = true,
         versionProvider = SecureDelivery.Version.class,
-        description = "Supply-chain-secure GitOps delivery: SBOMs today; signing, promotion, canary and approvals as they land.",
-        subcommands = {SbomCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        description = "Supply-chain-secure GitOps delivery: SBOMs, signatures and attestations today; promotion, canary and approvals as they land.",
+        subcommands = {SbomCommand.class, SignCommand.class, AttestCommand.class, ProvenanceCommand.class, VerifyCommand.class,
+                DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
@@ -43,7 +49,8 @@ public final class SecureDelivery {
 
     private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
-        if (e instanceof SbomInputException) {
+        if (e instanceof SbomInputException || e instanceof SigningInputException || e instanceof KeyFileException
+                || e instanceof KeylessInputException || e instanceof KeylessSigningException || e instanceof ProvenanceInputException) {
             err.println("secure-delivery: " + e.getMessage());
             return BAD_INPUT;
         }

@@ -16,10 +16,15 @@ class DemoCommandTest {
         CommandLineRun run = CommandLineRun.of("demo", "--workspace", workspace.toString());
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).contains("[1/1] SBOM").contains("valid against the CycloneDX 1.6 schema").contains("== Done");
+        assertThat(run.out()).contains("[1/5] SBOM").contains("valid against the CycloneDX 1.6 schema")
+                .contains("[5/5] Verify").contains("PASSED verification of sha256:").contains("a stranger's key: FAILED, as it must")
+                .contains("== Done: 5 stage(s) passed");
         assertThat(run.out()).contains("pkg:golang/github.com/google/uuid@v1.6.0", "pkg:npm/chart.js@", "pkg:pypi/requests@2.32.3");
         assertThat(workspace.resolve("sample-app/web/package-lock.json")).isRegularFile();
         assertThat(Files.size(workspace.resolve("sbom.cdx.json"))).isPositive();
+        assertThat(workspace.resolve("oci-layout/index.json")).isRegularFile();
+        assertThat(workspace.resolve("keys/cosign.pub")).isRegularFile();
+        assertThat(run.out()).doesNotContain(new String(DemoCommand.DEMO_PASSWORD));
     }
 
     @Test

@@ -15,7 +15,8 @@ class SbomCommandTest {
     @Test
     void everyCommandHasHelp() {
         for (String[] command : new String[][] {{"--help"}, {"sbom", "--help"}, {"sbom", "generate", "--help"},
-                {"sbom", "validate", "--help"}, {"sbom", "merge", "--help"}, {"sbom", "diff", "--help"}, {"demo", "--help"}}) {
+                {"sbom", "validate", "--help"}, {"sbom", "merge", "--help"}, {"sbom", "diff", "--help"}, {"demo", "--help"},
+                {"sign", "--help"}, {"attest", "--help"}, {"provenance", "--help"}, {"verify", "--help"}}) {
             CommandLineRun run = CommandLineRun.of(command);
             assertThat(run.exitCode()).as(String.join(" ", command)).isZero();
             assertThat(run.out()).as(String.join(" ", command)).startsWith("Usage: secure-delivery");
