@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -102,6 +103,9 @@ public final class RegistryStore implements OciStore {
     private final Map<String, String> authorizations = new ConcurrentHashMap<>();
     /** Registries known to answer 404 to the referrers API: asked once, then served from the fallback tag. */
     private final Map<String, Boolean> withoutReferrersApi = new ConcurrentHashMap<>();
+    /** Blobs this store pushed or found, as registry/repository@digest: not asked about or sent again. */
+    private final Set<String> blobsKnown = ConcurrentHashMap.newKeySet();
+    private static final int UPLOAD_WITHOUT_ASKING = 64 * 1024;
 
     public RegistryStore(Options options) throws RegistryException {
         this.options = options;
@@ -181,12 +185,21 @@ public final class RegistryStore implements OciStore {
     public String pushBlob(ImageReference repository, byte[] content) throws IOException {
         String digest = ContentDigest.of(content);
         ImageReference at = repository.withDigest(digest);
-        HttpResponse<byte[]> head = send("HEAD", repositoryUri(repository, "/blobs/" + digest), repository, true, Map.of(), null);
-        if (head.statusCode() == 200) {
+        String known = repository.name() + "@" + digest;
+        if (blobsKnown.contains(known)) {
             return digest;
         }
-        if (head.statusCode() != 404) {
-            throw failure(head, at, "checking for the blob");
+        // Asking first pays for large blobs (a layer pushed again is not sent again). Signatures, bundles and configs
+        // are small and almost always new: uploading them at once saves the HEAD that would answer 404.
+        if (content.length > UPLOAD_WITHOUT_ASKING) {
+            HttpResponse<byte[]> head = send("HEAD", repositoryUri(repository, "/blobs/" + digest), repository, true, Map.of(), null);
+            if (head.statusCode() == 200) {
+                blobsKnown.add(known);
+                return digest;
+            }
+            if (head.statusCode() != 404) {
+                throw failure(head, at, "checking for the blob");
+            }
         }
         HttpResponse<byte[]> started = send("POST", repositoryUri(repository, "/blobs/uploads/"), repository, true, Map.of(), new byte[0]);
         Optional<String> location = started.headers().firstValue("Location");
@@ -200,6 +213,7 @@ public final class RegistryStore implements OciStore {
         if (finished.statusCode() != 201) {
             throw failure(finished, at, "uploading the blob");
         }
+        blobsKnown.add(known);
         return digest;
     }
 

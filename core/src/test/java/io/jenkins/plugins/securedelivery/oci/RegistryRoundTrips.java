@@ -3,16 +3,21 @@ package io.jenkins.plugins.securedelivery.oci;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import io.jenkins.plugins.securedelivery.signing.ImageSignatures;
+import io.jenkins.plugins.securedelivery.signing.KeyFiles;
+import io.jenkins.plugins.securedelivery.signing.PasswordSource;
+import io.jenkins.plugins.securedelivery.signing.PredicateTypes;
+import io.jenkins.plugins.securedelivery.signing.SigningKey;
+import io.jenkins.plugins.securedelivery.signing.VerificationReport;
+import java.time.Instant;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Counts registry round trips per operation against a real docker-registry, on the client (RegistryStore's request
  * counter) and on the server (one access-log line per request). Run by bench/registry.sh.
  */
 public final class RegistryRoundTrips {
-
-    private static final String BUNDLE_TYPE = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
     private RegistryRoundTrips() {}
 
@@ -43,45 +48,46 @@ public final class RegistryRoundTrips {
                 "per blob POST+PUT (2.8.2 ignores a one-request POST ?digest=) + PUT manifest");
 
         image.pushTo(store, tag);
-        counter.report("push the same image again", 3, "HEAD per blob (skip upload) + PUT manifest");
+        counter.report("push the same image again (same client)", 1, "PUT manifest; the client knows its blobs are there");
 
         Descriptor resolved = store.resolve(tag);
         counter.report("resolve tag -> digest", 1, "HEAD manifest (Docker-Content-Digest)");
 
-        ImageReference subject = tag.withDigest(resolved.digest());
-        byte[] bundle = "{\"mediaType\":\"application/vnd.dev.sigstore.bundle.v0.3+json\",\"bench\":true}".getBytes(StandardCharsets.UTF_8);
-        store.pushBlob(subject, SampleImage.EMPTY);
-        store.pushBlob(subject, bundle);
-        store.pushReferrer(subject, image.referrer(BUNDLE_TYPE, bundle, BUNDLE_TYPE), SampleImage.MANIFEST_TYPE);
-        counter.report("sign + attach (1st signature, no API)", 7,
-                "2 blobs x POST+PUT + PUT referrer + GET (404) and PUT of the sha256-<hex> index");
+        Path keyDir = Files.createDirectories(registry.storage().resolveSibling("keys-" + System.nanoTime()));
+        KeyFiles.GeneratedKeyPair keys = KeyFiles.generate(keyDir, "cosign", PasswordSource.none());
+        SigningKey key = KeyFiles.readSigningKey(keys.privateKeyFile(), PasswordSource.none());
+        Instant now = Instant.now();
 
-        byte[] statement = "{\"_type\":\"https://in-toto.io/Statement/v1\"}".getBytes(StandardCharsets.UTF_8);
-        store.pushBlob(subject, SampleImage.EMPTY);
-        store.pushBlob(subject, statement);
-        store.pushReferrer(subject, image.referrer("application/vnd.in-toto+json", statement, "application/vnd.in-toto+json"),
-                SampleImage.MANIFEST_TYPE);
-        counter.report("attest (2nd referrer, empty config exists)", 5,
-                "1 new blob POST+PUT + PUT referrer + GET and PUT of the index");
+        RegistryStore signer = new RegistryStore(options);
+        counter.switchTo(signer);
+        new ImageSignatures(signer).sign(tag, key, ImageSignatures.allFormats(), now);
+        counter.report("sign, both formats (fresh client, by tag)", 14 + challenge(scenario),
+                "HEAD tag; legacy: GET .sig (404), 2 blobs x POST+PUT, PUT .sig; bundle: 2 blobs x POST+PUT, PUT referrer, GET+PUT index");
+
+        RegistryStore attester = new RegistryStore(options);
+        counter.switchTo(attester);
+        new ImageSignatures(attester).attest(tag, key, PredicateTypes.CYCLONEDX, SBOM, "bom.json", now);
+        counter.report("attest an SBOM (fresh client, by tag)", 8 + challenge(scenario),
+                "HEAD tag; 2 blobs x POST+PUT (a fresh client cannot know the empty config exists); PUT referrer; GET+PUT index");
 
         RegistryStore verifier = new RegistryStore(options);
         counter.switchTo(verifier);
-        Descriptor found = verifier.resolve(tag);
-        List<Descriptor> signatures = verifier.referrers(tag.withDigest(found.digest()), BUNDLE_TYPE);
-        Manifest signature = verifier.manifest(tag.withDigest(signatures.get(0).digest())).orElseThrow();
-        verifier.blob(tag, layerDigest(signature));
-        counter.report("verify (fresh client: resolve, referrers, manifest, bundle)", 4,
-                "HEAD tag + list referrers (1 GET, API or fallback tag) + GET referrer manifest + GET bundle blob");
+        VerificationReport report = new ImageSignatures(verifier).verify(tag, keys.verificationKey(), Set.of(PredicateTypes.CYCLONEDX));
+        if (!report.passed()) {
+            throw new IllegalStateException(report.summary());
+        }
+        counter.report("verify: 1 legacy signature + 2 bundles (fresh client)", 8 + challenge(scenario),
+                "HEAD tag; GET .sig + its payload blob; 1 GET referrers (fallback index); per bundle GET manifest + GET blob");
 
-        found = verifier.resolve(tag);
-        signatures = verifier.referrers(tag.withDigest(found.digest()), BUNDLE_TYPE);
-        signature = verifier.manifest(tag.withDigest(signatures.get(0).digest())).orElseThrow();
-        verifier.blob(tag, layerDigest(signature));
-        counter.report("verify again (same client)", 4, "as above; the referrers-API probe is remembered");
+        new ImageSignatures(verifier).verify(tag, keys.verificationKey(), Set.of(PredicateTypes.CYCLONEDX));
+        counter.report("verify again (same client)", 8, "as above; a fresh client also probes the referrers API once (404)");
     }
 
-    private static String layerDigest(Manifest manifest) throws RegistryException {
-        return ReferrersIndex.parse(manifest.bytes(), "referrer").path("layers").get(0).path("digest").asText();
+    private static final byte[] SBOM = "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\"version\":1}".getBytes(StandardCharsets.UTF_8);
+
+    /** A fresh client's first request to a registry with basic auth is answered by a 401 challenge. */
+    private static int challenge(String scenario) {
+        return scenario.startsWith("TLS") ? 1 : 0;
     }
 
     /** Request deltas since the last report, on both ends. */
