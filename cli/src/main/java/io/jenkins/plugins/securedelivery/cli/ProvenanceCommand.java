@@ -1,11 +1,10 @@
 package io.jenkins.plugins.securedelivery.cli;
 
+import io.jenkins.plugins.securedelivery.AtomicFile;
 import io.jenkins.plugins.securedelivery.signing.provenance.BuildFacts;
 import io.jenkins.plugins.securedelivery.signing.provenance.SlsaProvenance;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,9 +81,7 @@ final class ProvenanceCommand implements Callable<Integer> {
             System.out.write(predicate);
             System.out.flush();
         } else {
-            Path temp = Files.createTempFile(output.toAbsolutePath().getParent(), "." + output.getFileName(), ".partial");
-            Files.write(temp, predicate);
-            Files.move(temp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(output, predicate);
             spec.commandLine().getErr().println("SLSA provenance for " + sourceCommit + " -> " + output);
         }
         return 0;

@@ -2,14 +2,12 @@ package io.jenkins.plugins.securedelivery.sbom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.securedelivery.AtomicFile;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,19 +57,7 @@ public final class SbomFile {
         if (Files.isDirectory(target)) {
             throw new SbomInputException(out.toString(), 0, "is a directory", "give a file name, e.g. " + out.resolve("bom.json"));
         }
-        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".partial");
-        try {
-            try (OutputStream stream = Files.newOutputStream(temp)) {
-                stream.write(bytes);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFile.write(target, bytes);
     }
 
     /** The problems that make {@code file} an invalid CycloneDX document, per the schema of its own spec version. */
