@@ -29,8 +29,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  *       {@code patches[].path}), such as seed 000's {@code image-tag.yaml}: every container {@code image:} whose
  *       repository is the pin's name or newName becomes {@code newName@sha256:...}.</li>
  * </ul>
- * A patch file outside the overlay directory (shared by several environments) is never edited: an image only it sets
- * is an error. An image the overlay does not name is an error, or, when asked, a new {@code images:} entry.
+ * A patch file outside the overlay directory (shared by several environments) is never edited. An image the overlay
+ * does not name, or names only in such a shared patch, is an error, or, when asked, a new {@code images:} entry.
  *
  * <pre>{@code
  * Map<String, byte[]> changes = new OverlayEditor(List.of(ImagePin.parse("ghcr.io/org/app=reg.example/app@sha256:...")), false)
@@ -79,12 +79,12 @@ public final class OverlayEditor implements OverlayEdit {
             boolean patched = false;
             for (Kustomization.ContainerImage container : containers) {
                 if (!container.insideOverlay()) {
-                    if (entry.isEmpty()) {
+                    if (entry.isEmpty() && !addMissing) {
                         throw new OverlayException(container.file().name(), container.file().line(container.node()),
                                 "sets image " + container.repository() + " for every overlay that uses it, not only "
                                         + overlay,
-                                "pin the image in this overlay's images: (the entry wins over the patch), or move "
-                                        + "the patch into the overlay");
+                                "use --add-missing to pin it in this overlay's images: (kustomize applies the entry "
+                                        + "after the patch), or move the patch into the overlay");
                     }
                     continue;
                 }

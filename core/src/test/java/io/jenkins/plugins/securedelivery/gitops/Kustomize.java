@@ -38,9 +38,11 @@ final class Kustomize {
     }
 
     /** {@code kustomize build overlay}: the rendered manifests; fails the test when kustomize does. */
-    static String build(Path overlay) throws IOException, InterruptedException {
+    static String build(Path overlay, String... options) throws IOException, InterruptedException {
         install();
-        Result result = run(overlay, List.of(BINARY.toString(), "build", overlay.toString()));
+        List<String> command = new ArrayList<>(List.of(BINARY.toString(), "build", overlay.toString()));
+        command.addAll(List.of(options));
+        Result result = run(overlay, command);
         if (result.exit() != 0) {
             throw new AssertionError("kustomize build " + overlay + " failed:\n" + result.output());
         }
@@ -48,8 +50,8 @@ final class Kustomize {
     }
 
     /** The {@code image:} values of the rendered manifests, in order. */
-    static List<String> renderedImages(Path overlay) throws IOException, InterruptedException {
-        Matcher matcher = IMAGE.matcher(build(overlay));
+    static List<String> renderedImages(Path overlay, String... options) throws IOException, InterruptedException {
+        Matcher matcher = IMAGE.matcher(build(overlay, options));
         List<String> images = new ArrayList<>();
         while (matcher.find()) {
             images.add(matcher.group(1));
