@@ -9,9 +9,11 @@ import static io.jenkins.plugins.securedelivery.gitops.GitOpsTree.read;
 import static io.jenkins.plugins.securedelivery.gitops.GitOpsTree.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,10 +159,14 @@ class OverlayEditorTest {
 
     @Test
     void rendersWhatKustomizeEditSetImageRendersWhileKeepingTheFileAsItWasWritten() throws Exception {
-        for (String env : List.of("dev", "staging")) {
+        for (String env : List.of("dev", "staging", "prod")) {
             Path ours = overlays.resolve(env);
             Path theirs = overlays.resolve(env + "-kustomize-edit");
-            write(theirs.resolve("kustomization.yaml"), read(ours.resolve("kustomization.yaml")));
+            try (Stream<Path> files = Files.list(ours)) {
+                for (Path file : files.toList()) {
+                    write(theirs.resolve(file.getFileName()), read(file));
+                }
+            }
 
             applyAndWrite(release, ours);
             Kustomize.editSetImage(theirs, app);
@@ -168,7 +174,8 @@ class OverlayEditorTest {
 
             assertThat(Kustomize.build(ours)).as(env).isEqualTo(Kustomize.build(theirs));
         }
-        // kustomize edit re-serialises the file (sorted keys, its own indentation); we changed only the values.
+        // kustomize edit re-serialises the file (sorted keys, its own indentation) and pins prod with a new images:
+        // entry over the patch; we changed only the values.
         assertThat(read(overlays.resolve("staging-kustomize-edit/kustomization.yaml")))
                 .isNotEqualTo(read(overlays.resolve("staging/kustomization.yaml")));
     }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,5 +113,141 @@ class OverlayFormattingTest {
         assertThat(Files.readString(dev.resolve("kustomization.yaml")))
                 .isEqualTo("resources:\n- ../../base\nimages:\n- name: " + APP + "\n  digest: " + digest('a') + "\n");
         assertThat(Kustomize.renderedImages(dev)).containsExactly(APP + "@" + digest('a'), SIDECAR + ":0.9.0");
+    }
+    @Test
+    void removesATagFromAFlowMappingWithItsComma() throws Exception {
+        Path dev = GitOpsTree.create(repository).resolve("dev");
+        Files.writeString(dev.resolve("kustomization.yaml"), """
+                resources: [../../base]
+                images:
+                - {newTag: "1.4.0", name: ghcr.io/org/medical-platform, digest: "%s"}
+                - {name: ghcr.io/org/audit-sidecar, digest: '%s', newTag: 0.9.1}
+                """.formatted(digest('1'), digest('2')));
+
+        applyAndWrite(new OverlayEditor(List.of(ImagePin.parse(APP + "@" + digest('a')),
+                ImagePin.parse(SIDECAR + "@" + digest('b'))), false), dev);
+
+        assertThat(Files.readString(dev.resolve("kustomization.yaml"))).isEqualTo("""
+                resources: [../../base]
+                images:
+                - {name: ghcr.io/org/medical-platform, digest: "%s"}
+                - {name: ghcr.io/org/audit-sidecar, digest: '%s'}
+                """.formatted(digest('a'), digest('b')));
+        assertThat(Kustomize.renderedImages(dev)).containsExactly(APP + "@" + digest('a'), SIDECAR + "@" + digest('b'));
+    }
+
+    @Test
+    void fillsAnEmptyImagesKeyAndEmptyValues() throws Exception {
+        Path overlays = GitOpsTree.create(repository);
+        Path dev = overlays.resolve("dev");
+        Files.writeString(dev.resolve("kustomization.yaml"), """
+                resources:
+                  - ../../base
+                images:
+                  - name: ghcr.io/org/medical-platform
+                    digest:
+                """);
+        Path staging = overlays.resolve("staging");
+        Files.writeString(staging.resolve("kustomization.yaml"), """
+                images: # pinned by CI
+                resources:
+                  - ../../base
+                """);
+        OverlayEditor release = new OverlayEditor(List.of(ImagePin.parse(APP + "@" + digest('a')),
+                ImagePin.parse(SIDECAR + "@" + digest('b'))), true);
+
+        applyAndWrite(release, dev);
+        applyAndWrite(release, staging);
+
+        assertThat(Files.readString(dev.resolve("kustomization.yaml"))).isEqualTo("""
+                resources:
+                  - ../../base
+                images:
+                  - name: ghcr.io/org/medical-platform
+                    digest: %s
+                  - name: ghcr.io/org/audit-sidecar
+                    digest: %s
+                """.formatted(digest('a'), digest('b')));
+        assertThat(Files.readString(staging.resolve("kustomization.yaml"))).isEqualTo("""
+                images: # pinned by CI
+                  - name: ghcr.io/org/medical-platform
+                    digest: %s
+                  - name: ghcr.io/org/audit-sidecar
+                    digest: %s
+                resources:
+                  - ../../base
+                """.formatted(digest('a'), digest('b')));
+        for (Path overlay : List.of(dev, staging)) {
+            assertThat(Kustomize.renderedImages(overlay)).containsExactly(APP + "@" + digest('a'), SIDECAR + "@" + digest('b'));
+        }
+    }
+
+    @Test
+    void editsEveryContainerOfMultiDocumentPatchesAndOfPatchesListedUnderPatches() throws Exception {
+        Path prod = GitOpsTree.create(repository).resolve("prod");
+        Files.writeString(prod.resolve("kustomization.yaml"), """
+                resources:
+                  - ../../base
+                  - worker.yaml
+                patchesStrategicMerge:
+                  - image-tag.yaml
+                patches:
+                  - path: worker-image.yaml
+                """);
+        Files.writeString(prod.resolve("worker.yaml"), """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: worker}
+                spec:
+                  template:
+                    spec:
+                      initContainers: [{name: migrate, image: ghcr.io/org/medical-platform:1.0.0}]
+                      containers: [{name: worker, image: ghcr.io/org/medical-platform:1.0.0}]
+                """);
+        Files.writeString(prod.resolve("image-tag.yaml"), """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: medical-platform
+                spec:
+                  template:
+                    spec:
+                      containers:
+                        - name: app
+                          image: "ghcr.io/org/medical-platform:1.3.0"
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: worker
+                spec:
+                  template:
+                    spec:
+                      initContainers:
+                        - {name: migrate, image: ghcr.io/org/medical-platform:1.3.0}
+                """);
+        Files.writeString(prod.resolve("worker-image.yaml"), """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: worker
+                spec:
+                  template:
+                    spec:
+                      containers:
+                        - name: worker
+                          image: ghcr.io/org/medical-platform:1.3.0
+                """);
+
+        Map<String, byte[]> changes = applyAndWrite(new OverlayEditor(List.of(ImagePin.parse(APP + "@" + digest('a'))), false), prod);
+
+        assertThat(changes).containsOnlyKeys("image-tag.yaml", "worker-image.yaml");
+        assertThat(Files.readString(prod.resolve("image-tag.yaml")))
+                .contains("image: \"" + APP + "@" + digest('a') + "\"\n---")
+                .endsWith("{name: migrate, image: " + APP + "@" + digest('a') + "}\n");
+        assertThat(Files.readString(prod.resolve("worker-image.yaml"))).endsWith("image: " + APP + "@" + digest('a') + "\n");
+        assertThat(Kustomize.renderedImages(prod)).containsExactly(
+                APP + "@" + digest('a'), SIDECAR + ":0.9.0", APP + "@" + digest('a'), APP + "@" + digest('a'));
+        assertThat(OverlayEditor.current(prod)).containsExactly(new ImagePin(APP, APP, digest('a')));
     }
 }
