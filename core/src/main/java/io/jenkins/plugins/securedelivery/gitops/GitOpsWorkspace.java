@@ -172,10 +172,12 @@ final class GitOpsWorkspace implements AutoCloseable {
                             String message = String.valueOf(update.getMessage());
                             String lower = message.toLowerCase(Locale.ROOT);
                             // How C git and JGit servers word a lost race: the pusher lacked the new head
-                            // ("fetch first"), or another push took the ref's lock between advertisement and update.
+                            // ("fetch first"), the ref moved between the advertisement and the update (JGit over
+                            // stateless HTTP: "invalid old id sent"), or another push held the ref's lock.
                             if (lower.contains("fetch first") || lower.contains("non-fast-forward")
-                                    || lower.contains("cannot lock ref") || lower.contains("failed to update ref")
-                                    || lower.contains("lock error")) {
+                                    || lower.contains("invalid old id") || lower.contains("failed to lock")
+                                    || lower.contains("cannot lock ref")
+                                    || lower.contains("failed to update ref") || lower.contains("lock error")) {
                                 return new PushOutcome(Push.RACE, message);
                             }
                             reasons.add(message.isBlank() ? update.getStatus().toString() : message);
