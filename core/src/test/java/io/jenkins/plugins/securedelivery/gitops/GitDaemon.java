@@ -20,7 +20,10 @@ final class GitDaemon implements AutoCloseable {
         try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = free.getLocalPort();
         }
-        process = new ProcessBuilder("git", "daemon", "--reuseaddr", "--export-all", "--enable=receive-pack",
+        // git-daemon itself, not "git daemon": git runs it as a child that killing "git" would leave listening.
+        String daemon = Path.of(GitOpsFixtures.run(repositories, "git", "--exec-path").strip(), "git-daemon")
+                .toString();
+        process = new ProcessBuilder(daemon, "--reuseaddr", "--export-all", "--enable=receive-pack",
                 "--listen=127.0.0.1", "--port=" + port, "--base-path=" + repositories, repositories.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         for (int i = 0; i < 200; i++) {
