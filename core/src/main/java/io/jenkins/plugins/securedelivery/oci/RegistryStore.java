@@ -412,9 +412,10 @@ public final class RegistryStore implements OciStore {
         if (parameters.containsKey("service")) {
             query.append("service=").append(URLEncoder.encode(parameters.get("service"), StandardCharsets.UTF_8));
         }
-        // A push asks for pull and push at once: the registry's first challenge (to a HEAD) names pull only, and a
-        // token per step would cost a round trip each.
-        String scope = push ? "repository:" + reference.repository() + ":pull,push"
+        // A push, or any request of a client with credentials, asks for pull and push at once: signing starts with a
+        // read (the tag), and a token per step would cost a challenge and a token request each. The token service
+        // grants what the user may (a read-only account gets a pull token), as the distribution token spec says.
+        String scope = push || basic != null ? "repository:" + reference.repository() + ":pull,push"
                 : parameters.getOrDefault("scope", "repository:" + reference.repository() + ":pull");
         query.append(query.length() == 0 ? "" : "&").append("scope=").append(URLEncoder.encode(scope, StandardCharsets.UTF_8));
         URI tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);

@@ -1,0 +1,184 @@
+package io.jenkins.plugins.securedelivery.gitops;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import org.eclipse.jgit.lib.PersonIdent;
+
+/**
+ * Promotes a release to an environment: one commit to the environment's overlay in the GitOps repository, pushed to
+ * the branch Argo CD follows.
+ *
+ * <pre>{@code
+ * PromotionResult result = new Promotion()
+ *         .repository("https://git.example.com/org/gitops.git")      // or ssh://, file://, a local path
+ *         .credentials(GitCredentials.token("ci", token))               // or GitCredentials.sshKey(key, knownHosts)
+ *         .environment("prod")                                          // overlay deploy/kustomize/overlays/prod
+ *         .images(List.of(ImagePin.parse("ghcr.io/org/app=registry.example.com/org/app@sha256:...")))
+ *         .editor(pins -> overlayEditorSetting(pins))                   // the OverlayEdit that pins them
+ *         .sourceRepository("https://git.example.com/org/app").sourceCommit(sha).sourceCommittedAt(when)
+ *         .runUrl(runUrl).approvers(List.of("alice"))
+ *         .author("Release Bot", "release@example.com")
+ *         .signing(CommitSigning.sshKey(Path.of("signing_key")))      // optional
+ *         .call();
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>Small clone.</b> Only the target branch is fetched, at depth 1, without tags: one commit's tree whatever
+ *       the history's length.</li>
+ *   <li><b>Atomic.</b> All images of the release change in one commit whose message ends with the
+ *       {@link PromotionTrailers}; the remote gets that commit as a fast-forward, or nothing.</li>
+ *   <li><b>Races.</b> When someone pushed first, the branch is fetched again (depth 1), the checkout reset onto it,
+ *       the {@link OverlayEdit} applied again to the files as they now are, and the commit pushed again: at most
+ *       {@link #maxAttempts(int)} times (30 by default) with jittered exponential backoff (25 ms doubling, at most
+ *       2 s).</li>
+ *   <li><b>No-op.</b> When the overlay already runs the images (the edit changes nothing), nothing is committed and
+ *       the result says {@code changed() == false}. Running a promotion again is therefore safe.</li>
+ *   <li><b>Faults</b> throw a {@link GitOpsException} (authentication, a push the server refuses, a server gone
+ *       mid-push, a missing overlay) and leave the remote as it was; after a broken push the server is asked whether
+ *       the commit landed, and the answer is reported, never guessed.</li>
+ *   <li><b>{@code --from ENV}.</b> {@link #from(String, Function)} promotes exactly the images another environment's
+ *       overlay runs, read from the same checkout.</li>
+ * </ul>
+ */
+public final class Promotion extends GitOpsCommand<Promotion, PromotionResult> {
+
+    private List<ImagePin> images = List.of();
+    private Function<List<ImagePin>, OverlayEdit> editor;
+    private String fromEnvironment;
+    private Function<Path, List<ImagePin>> overlayReader;
+    private String sourceRepository;
+    private String sourceCommit;
+    private Instant sourceCommittedAt;
+    private String runUrl;
+    private List<String> approvers = List.of();
+    private PersonIdent author = new PersonIdent("secure-delivery", "secure-delivery@localhost");
+    private PersonIdent committer;
+    private CommitSigning signing;
+    private int maxAttempts = 30;
+
+    /** The images of the release, all moved in one commit. */
+    public Promotion images(List<ImagePin> images) {
+        this.images = List.copyOf(images);
+        return this;
+    }
+
+    /** The change to the overlay, when it does not depend on the images (it already knows them). */
+    public Promotion edit(OverlayEdit edit) {
+        Objects.requireNonNull(edit, "edit");
+        this.editor = pins -> edit;
+        return this;
+    }
+
+    /** Makes the overlay edit that pins the given images (the images of the release, or those read with from()). */
+    public Promotion editor(Function<List<ImagePin>, OverlayEdit> editor) {
+        this.editor = Objects.requireNonNull(editor, "editor");
+        return this;
+    }
+
+    /**
+     * Promotes what {@code environment} runs: its overlay ({@code deploy/kustomize/overlays/<environment>}) is read
+     * with {@code overlayReader} in the checkout, on every attempt, instead of taking {@link #images(List)}.
+     */
+    public Promotion from(String environment, Function<Path, List<ImagePin>> overlayReader) {
+        checkEnvironment(environment);
+        this.fromEnvironment = environment;
+        this.overlayReader = Objects.requireNonNull(overlayReader, "overlayReader");
+        return this;
+    }
+
+    public Promotion sourceRepository(String url) {
+        this.sourceRepository = PromotionTrailers.oneLine("the source repository", url);
+        return this;
+    }
+
+    public Promotion sourceCommit(String commit) {
+        this.sourceCommit = PromotionTrailers.oneLine("the source commit", commit);
+        return this;
+    }
+
+    /** When the application commit was made: lead time for changes starts here. */
+    public Promotion sourceCommittedAt(Instant when) {
+        this.sourceCommittedAt = when;
+        return this;
+    }
+
+    public Promotion runUrl(String url) {
+        this.runUrl = PromotionTrailers.oneLine("the run URL", url);
+        return this;
+    }
+
+    public Promotion approvers(List<String> approvers) {
+        approvers.forEach(a -> PromotionTrailers.oneLine("an approver", a));
+        this.approvers = List.copyOf(approvers);
+        return this;
+    }
+
+    /** The commit's author (and committer, unless {@link #committer} says otherwise). */
+    public Promotion author(String name, String email) {
+        this.author = new PersonIdent(name, email);
+        return this;
+    }
+
+    public Promotion committer(String name, String email) {
+        this.committer = new PersonIdent(name, email);
+        return this;
+    }
+
+    public Promotion signing(CommitSigning signing) {
+        this.signing = signing;
+        return this;
+    }
+
+    /** How many times to commit and push when others keep pushing first (30 by default). */
+    public Promotion maxAttempts(int attempts) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("max attempts must be at least 1");
+        }
+        this.maxAttempts = attempts;
+        return this;
+    }
+
+    @Override
+    public PromotionResult call() {
+        GitOpsRemote remote = remote();
+        if (editor == null) {
+            throw new IllegalArgumentException("no overlay edit given: say how the overlay pins the images");
+        }
+        if (fromEnvironment == null && images.isEmpty()) {
+            throw new IllegalArgumentException("no image to promote: give NAME=REF@sha256:... or --from ENV");
+        }
+        if (environment.equals(fromEnvironment)) {
+            throw new IllegalArgumentException("cannot promote " + environment + " from itself");
+        }
+        PersonIdent now = new PersonIdent(author, Instant.now());
+        PersonIdent by = committer != null ? new PersonIdent(committer, Instant.now()) : now;
+        ReleasePush push = new ReleasePush(remote, overlayPath, now, by, signing, maxAttempts);
+        try (GitOpsWorkspace workspace = GitOpsWorkspace.clone(remote, true, null)) {
+            return push.run(workspace, (ws, overlay) -> {
+                List<ImagePin> pins = fromEnvironment == null ? images : readFrom(remote, ws);
+                Deployment release = new Deployment(null, null, environment, pins, sourceRepository, sourceCommit,
+                        sourceCommittedAt, runUrl, approvers, null);
+                return new ReleasePush.Planned(release, editor.apply(pins));
+            });
+        }
+    }
+
+    private List<ImagePin> readFrom(GitOpsRemote remote, GitOpsWorkspace workspace) {
+        String path = OVERLAYS + fromEnvironment;
+        Path overlay = workspace.workTree().resolve(path);
+        if (!Files.isDirectory(overlay)) {
+            throw new GitOpsException.OverlayNotFound(remote.display(), path, "");
+        }
+        List<ImagePin> pins = new ArrayList<>(overlayReader.apply(overlay));
+        if (pins.isEmpty()) {
+            throw new GitOpsException(path, "the overlay pins no image by digest",
+                    "promote " + fromEnvironment + " by digest first");
+        }
+        return pins;
+    }
+}
