@@ -106,7 +106,7 @@ public final class OverlayEditor implements OverlayEdit {
         files.add(file);
         for (YamlText text : files) {
             if (text.changed()) {
-                String relative = overlay.relativize(text.path()).toString().replace('\\', '/');
+                String relative = kustomization.overlay().relativize(text.path()).toString().replace('\\', '/');
                 changes.put(relative, text.result().getBytes(StandardCharsets.UTF_8));
             }
         }
