@@ -1,5 +1,15 @@
 package io.jenkins.plugins.securedelivery.cli;
 
+import io.jenkins.plugins.securedelivery.gitops.Deployment;
+import io.jenkins.plugins.securedelivery.gitops.DeploymentHistory;
+import io.jenkins.plugins.securedelivery.gitops.ImagePin;
+import io.jenkins.plugins.securedelivery.gitops.OverlayEditor;
+import io.jenkins.plugins.securedelivery.gitops.Promotion;
+import io.jenkins.plugins.securedelivery.gitops.PromotionResult;
+import io.jenkins.plugins.securedelivery.gitops.Rollback;
+import io.jenkins.plugins.securedelivery.metrics.DoraFormat;
+import io.jenkins.plugins.securedelivery.metrics.DoraMetrics;
+import io.jenkins.plugins.securedelivery.metrics.Window;
 import io.jenkins.plugins.securedelivery.oci.Descriptor;
 import io.jenkins.plugins.securedelivery.oci.ImageFromFiles;
 import io.jenkins.plugins.securedelivery.oci.ImageReference;
@@ -18,6 +28,7 @@ import io.jenkins.plugins.securedelivery.signing.VerificationReport;
 import io.jenkins.plugins.securedelivery.signing.provenance.BuildFacts;
 import io.jenkins.plugins.securedelivery.signing.provenance.SlsaProvenance;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Instant;
@@ -33,6 +44,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.cyclonedx.model.Bom;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.PersonIdent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,7 +58,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the delivery flow on the bundled sample application (a Go gateway, an npm console, Python tooling) "
                 + "in a temporary workspace, printing each stage.",
-                "Stages today: SBOM, build, sign, attest, verify. Promotion, canary, gates and approvals join as they land."})
+                "Stages today: SBOM, build, sign, attest, verify, promote (dev, staging, prod), rollback, history and DORA.",
+                "Canary analysis, quality gates and approvals join as they land."})
 final class DemoCommand implements Callable<Integer> {
 
     /** One stage of the flow; later stages read what earlier ones left in the workspace. */
@@ -68,7 +82,8 @@ final class DemoCommand implements Callable<Integer> {
         Path app = dir.resolve("sample-app");
         copySampleApp(app);
         out.println("== Secure Delivery demo: the sample medical platform, in " + dir);
-        List<Stage> stages = List.of(new SbomStage(), new BuildStage(), new SignStage(), new AttestStage(), new VerifyStage());
+        List<Stage> stages = List.of(new SbomStage(), new BuildStage(), new SignStage(), new AttestStage(), new VerifyStage(),
+                new PromoteStage(), new RollbackStage(), new HistoryStage());
         int number = 1;
         for (Stage stage : stages) {
             out.printf("%n[%d/%d] %s%n", number, stages.size(), stage.name());
@@ -209,6 +224,122 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** The image name the overlays know (seed 000's single image). */
+    static final String OVERLAY_IMAGE = "ghcr.io/org/medical-platform";
+
+    /** The GitOps repository: a local bare repository made from the demo's sample (demo/gitops). */
+    static String gitopsRepository(Path workspace) {
+        return workspace.resolve("gitops.git").toUri().toString();
+    }
+
+    static PromotionResult promote(Path workspace, String environment, String from, List<ImagePin> images, Instant committedAt,
+                                   List<String> approvers) {
+        Promotion promotion = new Promotion().repository(gitopsRepository(workspace)).environment(environment)
+                .editor(pins -> new OverlayEditor(pins, false))
+                .sourceRepository("https://git.example.com/medical/platform.git")
+                .sourceCommit("4f1b2c3d4e5f60718293a4b5c6d7e8f901234567").sourceCommittedAt(committedAt)
+                .runUrl("https://jenkins.example.com/job/medical/job/platform/job/main/42/").approvers(approvers)
+                .author("Release Bot", "release-bot@example.com");
+        if (from != null) {
+            promotion.from(from, overlay -> {
+                try {
+                    return OverlayEditor.current(overlay);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } else {
+            promotion.images(images);
+        }
+        return promotion.call();
+    }
+
+    /** Gate: only a verified image (signature, SBOM and provenance) is promoted; then dev, staging, prod by git commits. */
+    static final class PromoteStage implements Stage {
+        @Override
+        public String name() {
+            return "Promote: verified digest to dev, then staging and prod (--from), one git commit each";
+        }
+
+        @Override
+        public boolean run(Path workspace, PrintWriter out) throws Exception {
+            seedGitopsRepository(workspace);
+            out.println("  repository " + gitopsRepository(workspace) + " (seed 000's deploy/kustomize layout)");
+            Descriptor image = layout(workspace).resolve(IMAGE);
+            ImagePin pin = new ImagePin(OVERLAY_IMAGE, "registry.example.com/medical/platform", image.digest());
+            Instant committed = Instant.now().minusSeconds(3 * 3600);
+            out.println("  dev        " + promote(workspace, "dev", null, List.of(pin), committed, List.of()).summary());
+            out.println("  staging    " + promote(workspace, "staging", "dev", null, committed, List.of()).summary());
+            out.println("  prod       " + promote(workspace, "prod", "staging", null, committed, List.of("alice", "bob")).summary());
+            out.println("  again      " + promote(workspace, "prod", "staging", null, committed, List.of("alice", "bob")).summary());
+            return true;
+        }
+    }
+
+    /** A second release reaches prod and misbehaves: one commit puts every image of the previous release back. */
+    static final class RollbackStage implements Stage {
+        @Override
+        public String name() {
+            return "Rollback: release 1.4.1 reaches prod, then prod goes back to 1.4.0 in one commit";
+        }
+
+        @Override
+        public boolean run(Path workspace, PrintWriter out) throws Exception {
+            ImageReference next = ImageReference.parse("localhost/medical-platform:1.4.1");
+            Descriptor image = new ImageFromFiles(workspace.resolve("sample-app")).entrypoint(List.of("/app/gateway", "--release=1.4.1"))
+                    .push(layout(workspace), next);
+            new ImageSignatures(layout(workspace)).sign(next, demoKey(workspace), ImageSignatures.allFormats(), Instant.now());
+            ImagePin pin = new ImagePin(OVERLAY_IMAGE, "registry.example.com/medical/platform", image.digest());
+            Instant committed = Instant.now().minusSeconds(1800);
+            promote(workspace, "dev", null, List.of(pin), committed, List.of());
+            promote(workspace, "staging", "dev", null, committed, List.of());
+            out.println("  prod       " + promote(workspace, "prod", "staging", null, committed, List.of("alice", "carol")).summary());
+            out.println("  (the canary stage arrives with issue 5; here prod is rolled back by hand)");
+            PromotionResult rollback = new Rollback().repository(gitopsRepository(workspace)).environment("prod").previous()
+                    .editor(pins -> new OverlayEditor(pins, false)).runUrl("https://jenkins.example.com/job/medical/job/platform/job/main/43/")
+                    .author("Release Bot", "release-bot@example.com").call();
+            out.println("  rollback   " + rollback.summary());
+            String released = layout(workspace).resolve(IMAGE).digest();
+            boolean restored = rollback.images().stream().allMatch(p -> p.digest().equals(released));
+            out.println("  prod runs  " + String.join(", ", rollback.images().stream().map(ImagePin::toString).toList())
+                    + (restored ? " (release 1.4.0 again)" : " (NOT release 1.4.0)"));
+            return restored;
+        }
+    }
+
+    /** Git is the system of record: the history and the DORA figures come from the commit trailers alone. */
+    static final class HistoryStage implements Stage {
+        @Override
+        public String name() {
+            return "History and DORA metrics of prod, from the GitOps repository alone";
+        }
+
+        @Override
+        public boolean run(Path workspace, PrintWriter out) throws Exception {
+            List<Deployment> history = new DeploymentHistory().repository(gitopsRepository(workspace)).environment("prod").call();
+            for (Deployment d : history) {
+                out.printf("  %s %s %-8s %s%n", d.commit().substring(0, 12), d.deployedAt(), d.isRollback() ? "ROLLBACK" : "promote",
+                        d.images().get(0).digest().substring(0, 19) + (d.approvers().isEmpty() ? "" : "  approved by " + String.join(", ", d.approvers())));
+            }
+            Window window = Window.since("90d", Instant.now());
+            DoraFormat.TEXT.render(DoraMetrics.of("prod", history, window)).lines().forEach(l -> out.println("  " + l));
+            return history.size() == 3 && history.get(0).isRollback();
+        }
+    }
+
+    /** Makes the GitOps repository: a bare repository holding demo/gitops as its first commit on main. */
+    private static void seedGitopsRepository(Path workspace) throws Exception {
+        Path seed = workspace.resolve("gitops-seed");
+        copyTree(resource("/demo/gitops/README.md").getParent(), seed);
+        try (Git bare = Git.init().setBare(true).setInitialBranch("main").setDirectory(workspace.resolve("gitops.git").toFile()).call();
+             Git git = Git.init().setInitialBranch("main").setDirectory(seed.toFile()).call()) {
+            git.add().addFilepattern(".").call();
+            PersonIdent team = new PersonIdent("Platform Team", "platform@example.com");
+            git.commit().setMessage("Bootstrap the GitOps repository (seed 000 layout)").setAuthor(team).setCommitter(team).setSign(false).call();
+            git.push().setRemote(gitopsRepository(workspace)).add("main").call();
+        }
+    }
+
     private Path prepareWorkspace() throws IOException {
         if (workspace == null) {
             return Files.createTempDirectory("secure-delivery-demo-");
@@ -226,18 +357,26 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Copies the sample application shipped inside this jar (or, in a development build, its classes directory). */
     private static void copySampleApp(Path target) throws IOException, URISyntaxException {
-        URL marker = DemoCommand.class.getResource("/demo/sample-app/README.md");
-        if (marker == null) {
-            throw new IllegalStateException("the sample application is missing from the build (demo/sample-app)");
+        copyTree(resource("/demo/sample-app/README.md").getParent(), target);
+    }
+
+    /** A file the jar ships, as a path (the jar is opened as a file system once, and stays open for the run). */
+    private static synchronized Path resource(String name) throws IOException, URISyntaxException {
+        URL url = DemoCommand.class.getResource(name);
+        if (url == null) {
+            throw new IllegalStateException(name + " is missing from the build");
         }
-        URI uri = marker.toURI();
-        if (uri.getScheme().equals("jar")) {
-            try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
-                copyTree(jar.getPath("/demo/sample-app"), target);
-            }
-        } else {
-            copyTree(Path.of(uri).getParent(), target);
+        URI uri = url.toURI();
+        if (!uri.getScheme().equals("jar")) {
+            return Path.of(uri);
         }
+        FileSystem jar;
+        try {
+            jar = FileSystems.getFileSystem(uri);
+        } catch (java.nio.file.FileSystemNotFoundException notOpenYet) {
+            jar = FileSystems.newFileSystem(uri, Map.of());
+        }
+        return jar.getPath(name);
     }
 
     private static void copyTree(Path source, Path target) throws IOException {

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.securedelivery.cli;
 
+import io.jenkins.plugins.securedelivery.gitops.GitOpsException;
+import io.jenkins.plugins.securedelivery.gitops.OverlayException;
 import io.jenkins.plugins.securedelivery.sbom.SbomInputException;
 import io.jenkins.plugins.securedelivery.signing.KeyFileException;
 import io.jenkins.plugins.securedelivery.signing.SigningInputException;
@@ -20,8 +22,9 @@ import picocli.CommandLine.Command;
 @Command(name = "secure-delivery",
         mixinStandardHelpOptions = true,
         versionProvider = SecureDelivery.Version.class,
-        description = "Supply-chain-secure GitOps delivery: SBOMs, signatures and attestations today; promotion, canary and approvals as they land.",
+        description = "Supply-chain-secure GitOps delivery: SBOMs, signatures, attestations, promotion by git and DORA metrics today; canary and approvals as they land.",
         subcommands = {SbomCommand.class, SignCommand.class, AttestCommand.class, ProvenanceCommand.class, VerifyCommand.class,
+                PromoteCommand.class, RollbackCommand.class, HistoryCommand.class, DoraCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -50,7 +53,8 @@ public final class SecureDelivery {
     private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
         if (e instanceof SbomInputException || e instanceof SigningInputException || e instanceof KeyFileException
-                || e instanceof KeylessInputException || e instanceof KeylessSigningException || e instanceof ProvenanceInputException) {
+                || e instanceof KeylessInputException || e instanceof KeylessSigningException || e instanceof ProvenanceInputException
+                || e instanceof GitOpsException || e instanceof OverlayException) {
             err.println("secure-delivery: " + e.getMessage());
             return BAD_INPUT;
         }

@@ -86,7 +86,8 @@ final class Kustomization {
         this.containerImages = containerImages;
     }
 
-    static Kustomization read(Path overlay) throws IOException {
+    static Kustomization read(Path directory) throws IOException {
+        Path overlay = directory.toAbsolutePath().normalize();
         if (!Files.isDirectory(overlay)) {
             throw new OverlayException(overlay.toString(), 0, "is not a directory",
                     "check the environment's name, or give the overlay's path (--path) inside the repository");
@@ -113,7 +114,7 @@ final class Kustomization {
             }
             YamlText text = YamlText.read(patch, patch.toString());
             patchFiles.add(text);
-            boolean inside = patch.startsWith(overlay.normalize());
+            boolean inside = patch.startsWith(overlay);
             for (Node document : text.documents()) {
                 collectContainerImages(text, document, inside, containerImages);
             }

@@ -2,6 +2,7 @@ package io.jenkins.plugins.securedelivery.gitops;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -106,7 +107,7 @@ public final class OverlayEditor implements OverlayEdit {
         files.add(file);
         for (YamlText text : files) {
             if (text.changed()) {
-                String relative = overlay.relativize(text.path()).toString().replace('\\', '/');
+                String relative = kustomization.overlay().relativize(text.path()).toString().replace('\\', '/');
                 changes.put(relative, text.result().getBytes(StandardCharsets.UTF_8));
             }
         }
@@ -187,10 +188,18 @@ public final class OverlayEditor implements OverlayEdit {
      * The images the overlay runs now, by digest: its {@code images:} entries, then the container images its patch
      * files set that no entry renames. What a rollback restores and {@code --from ENV} promotes.
      *
-     * @throws OverlayException when an image is pinned by tag only, or set to two different digests
+     * @throws OverlayException when the overlay cannot be read, or an image is pinned by tag only or set to two
+     *                          different digests (unchecked, so that {@code OverlayEditor::current} is a function)
      */
-    public static List<ImagePin> current(Path overlay) throws IOException {
-        Kustomization kustomization = Kustomization.read(overlay);
+    public static List<ImagePin> current(Path overlay) {
+        Kustomization kustomization;
+        try {
+            kustomization = Kustomization.read(overlay);
+        } catch (IOException e) {
+            String file = e instanceof FileSystemException f && f.getFile() != null ? f.getFile() : overlay.toString();
+            throw new OverlayException(file, 0, "cannot be read (" + e.getClass().getSimpleName() + ")",
+                    "check that the checkout is complete and readable", e);
+        }
         YamlText file = kustomization.file();
         Map<String, ImagePin> pins = new LinkedHashMap<>();
         for (Kustomization.ImageEntry entry : kustomization.images()) {

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions.FlowStyle;
+import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -171,7 +173,7 @@ final class YamlText {
 
     static boolean isEmpty(Node node) {
         return node instanceof ScalarNode s && s.getValue().isEmpty()
-                && s.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN;
+                && s.getScalarStyle() == ScalarStyle.PLAIN;
     }
 
     /** Removes entry {@code i} of a mapping with the line it is on, or, first of a sequence item, up to the next key. */
@@ -179,7 +181,7 @@ final class YamlText {
         List<NodeTuple> tuples = mapping.getValue();
         NodeTuple tuple = tuples.get(i);
         int keyStart = index(tuple.getKeyNode().getStartMark());
-        if (mapping.getFlowStyle() == org.yaml.snakeyaml.DumperOptions.FlowStyle.FLOW) {
+        if (mapping.getFlowStyle() == FlowStyle.FLOW) {
             if (i + 1 < tuples.size()) {
                 splice(keyStart, index(tuples.get(i + 1).getKeyNode().getStartMark()), "");
             } else {
@@ -199,7 +201,7 @@ final class YamlText {
             return;
         }
         NodeTuple after = mapping.getValue().get(i);
-        if (mapping.getFlowStyle() == org.yaml.snakeyaml.DumperOptions.FlowStyle.FLOW) {
+        if (mapping.getFlowStyle() == FlowStyle.FLOW) {
             StringBuilder inline = new StringBuilder();
             entries.forEach((k, v) -> inline.append(", ").append(k).append(": ").append(flowWritten(v)));
             splice(end(after.getValueNode()), end(after.getValueNode()), inline.toString());
@@ -214,7 +216,7 @@ final class YamlText {
     /** Appends mapping items to a sequence, in the sequence's style and indentation. */
     void append(SequenceNode sequence, List<Map<String, String>> newItems) {
         List<Node> items = sequence.getValue();
-        if (sequence.getFlowStyle() == org.yaml.snakeyaml.DumperOptions.FlowStyle.FLOW) {
+        if (sequence.getFlowStyle() == FlowStyle.FLOW) {
             StringBuilder inline = new StringBuilder();
             for (Map<String, String> item : newItems) {
                 inline.append(inline.isEmpty() && items.isEmpty() ? "" : ", ").append(flowItem(item));
@@ -240,7 +242,7 @@ final class YamlText {
             insertLines(lineAfter(index(tuple.getKeyNode().getEndMark())), blockItems(column, column + 2, newItems));
             return;
         }
-        if (mapping.getFlowStyle() == org.yaml.snakeyaml.DumperOptions.FlowStyle.FLOW) {
+        if (mapping.getFlowStyle() == FlowStyle.FLOW) {
             throw new OverlayException(name, line(mapping), "is written as one flow mapping {...}",
                     "write it in block style to let " + key + ": be added");
         }
@@ -253,7 +255,7 @@ final class YamlText {
     /** How far the mapping's other block lists indent their dashes under their key (kustomize itself writes 0). */
     private static int sequenceIndent(MappingNode mapping) {
         for (NodeTuple tuple : mapping.getValue()) {
-            if (tuple.getValueNode() instanceof SequenceNode s && s.getFlowStyle() != org.yaml.snakeyaml.DumperOptions.FlowStyle.FLOW
+            if (tuple.getValueNode() instanceof SequenceNode s && s.getFlowStyle() != FlowStyle.FLOW
                     && !s.getValue().isEmpty()) {
                 return Math.max(0, s.getStartMark().getColumn() - tuple.getKeyNode().getStartMark().getColumn());
             }
@@ -315,11 +317,11 @@ final class YamlText {
 
     /** Where the last scalar of a node ends (a block collection's own end mark runs on over comments and blank lines). */
     private int end(Node node) {
-        if (node instanceof MappingNode m && m.getFlowStyle() != org.yaml.snakeyaml.DumperOptions.FlowStyle.FLOW
+        if (node instanceof MappingNode m && m.getFlowStyle() != FlowStyle.FLOW
                 && !m.getValue().isEmpty()) {
             return end(m.getValue().get(m.getValue().size() - 1).getValueNode());
         }
-        if (node instanceof SequenceNode s && s.getFlowStyle() != org.yaml.snakeyaml.DumperOptions.FlowStyle.FLOW
+        if (node instanceof SequenceNode s && s.getFlowStyle() != FlowStyle.FLOW
                 && !s.getValue().isEmpty()) {
             return end(s.getValue().get(s.getValue().size() - 1));
         }

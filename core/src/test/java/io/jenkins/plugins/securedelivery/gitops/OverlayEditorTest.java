@@ -109,6 +109,13 @@ class OverlayEditorTest {
     }
 
     @Test
+    void namesChangedFilesRelativeToTheOverlayHoweverItsPathIsWritten() throws Exception {
+        Path relative = Path.of("").toAbsolutePath().relativize(overlays.resolve("dev/../prod"));
+
+        assertThat(release.apply(relative)).containsOnlyKeys("image-tag.yaml");
+    }
+
+    @Test
     void editsBothFormsWhenAnOverlayHasBoth() throws Exception {
         Path prod = overlays.resolve("prod");
         write(prod.resolve("kustomization.yaml"), read(prod.resolve("kustomization.yaml")) + """

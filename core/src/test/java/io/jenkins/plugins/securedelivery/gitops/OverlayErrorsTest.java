@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -176,6 +177,18 @@ class OverlayErrorsTest {
                 new ImagePin(SIDECAR, SIDECAR, digest('b')), new ImagePin(APP, APP, digest('0')));
         assertThat(Kustomize.renderedImages(prod, "--load-restrictor", "LoadRestrictionsNone"))
                 .containsExactly(APP + "@" + digest('0'), SIDECAR + "@" + digest('b'));
+    }
+
+    @Test
+    void aPatchFileTheKustomizationNamesButTheOverlayLacksIsNamed() throws Exception {
+        Path prod = overlays.resolve("prod");
+        Files.delete(prod.resolve("image-tag.yaml"));
+
+        assertThatThrownBy(() -> OverlayEditor.current(prod)).isInstanceOf(OverlayException.class)
+                .hasMessageStartingWith(prod.resolve("kustomization.yaml") + ": names the patch image-tag.yaml, which does not exist");
+        // current() throws nothing checked, so it is the reader Promotion.from(env, reader) takes.
+        Function<Path, List<ImagePin>> reader = OverlayEditor::current;
+        assertThat(reader.apply(overlays.resolve("staging"))).hasSize(2);
     }
 
     @Test

@@ -183,6 +183,19 @@ class OverlayFormattingTest {
     }
 
     @Test
+    void addsToAnEmptyFlowList() throws Exception {
+        Path dev = GitOpsTree.create(repository).resolve("dev");
+        Files.writeString(dev.resolve("kustomization.yaml"), "resources: [../../base]\nimages: [ ]  # none yet\n");
+
+        applyAndWrite(new OverlayEditor(List.of(ImagePin.parse(APP + "@" + digest('a')),
+                ImagePin.parse(SIDECAR + "@" + digest('b'))), true), dev);
+
+        assertThat(Files.readString(dev.resolve("kustomization.yaml"))).isEqualTo("resources: [../../base]\nimages: [ {name: "
+                + APP + ", digest: \"" + digest('a') + "\"}, {name: " + SIDECAR + ", digest: \"" + digest('b') + "\"}]  # none yet\n");
+        assertThat(Kustomize.renderedImages(dev)).containsExactly(APP + "@" + digest('a'), SIDECAR + "@" + digest('b'));
+    }
+
+    @Test
     void editsEveryContainerOfMultiDocumentPatchesAndOfPatchesListedUnderPatches() throws Exception {
         Path prod = GitOpsTree.create(repository).resolve("prod");
         Files.writeString(prod.resolve("kustomization.yaml"), """
