@@ -20,6 +20,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# Nothing here reads the terminal; git repack's pack-objects would read revisions from an inherited stdin.
+exec </dev/null
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 COMMITS=10000
 ENVIRONMENTS=100           # 3 files each: 300 overlay files
