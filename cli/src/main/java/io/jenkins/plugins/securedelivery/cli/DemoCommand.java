@@ -28,7 +28,6 @@ import io.jenkins.plugins.securedelivery.signing.VerificationReport;
 import io.jenkins.plugins.securedelivery.signing.provenance.BuildFacts;
 import io.jenkins.plugins.securedelivery.signing.provenance.SlsaProvenance;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Instant;
@@ -241,13 +240,7 @@ final class DemoCommand implements Callable<Integer> {
                 .runUrl("https://jenkins.example.com/job/medical/job/platform/job/main/42/").approvers(approvers)
                 .author("Release Bot", "release-bot@example.com");
         if (from != null) {
-            promotion.from(from, overlay -> {
-                try {
-                    return OverlayEditor.current(overlay);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            promotion.from(from, OverlayEditor::current);
         } else {
             promotion.images(images);
         }

@@ -65,13 +65,7 @@ final class PromoteCommand implements Callable<Integer> {
         }
         Promotion promotion = gitops.configure(new Promotion());
         if (from != null) {
-            promotion.from(from, overlay -> {
-                try {
-                    return OverlayEditor.current(overlay);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            promotion.from(from, OverlayEditor::current);
         } else {
             List<ImagePin> pins = new ArrayList<>();
             for (String image : images) {
