@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.BeforeEach;
@@ -117,6 +118,26 @@ class RollbackAndHistoryTest {
         assertThat(GitOpsFixtures.pinsIn(check.resolve("deploy/kustomize/overlays/prod"))).isEqualTo(release("r1"));
         assertThat(Files.readString(check.resolve("deploy/kustomize/overlays/prod/kustomization.yaml")))
                 .startsWith("# prod overlay: image digests are written by the promotion pipeline\n");
+    }
+
+    @Test
+    void readsHistoryAndRollsBackOverAuthenticatedHttpAndGitDaemon() throws Exception {
+        String r1 = promote("prod", "r1").commit();
+        String r2 = promote("prod", "r2").commit();
+        Path served = bare.getParent();
+        try (JGitHttpServer http = new JGitHttpServer(served); GitDaemon daemon = new GitDaemon(served)) {
+            GitCredentials login = GitCredentials.token(JGitHttpServer.USER, JGitHttpServer.PASSWORD);
+
+            List<Deployment> sinceLastYear = new DeploymentHistory().repository(http.url("gitops.git"))
+                    .credentials(login).environment("prod").since(Instant.parse("2025-01-01T00:00:00Z"))
+                    .workDirectory(dir.resolve("work")).call();
+            PromotionResult rolledBack = new Rollback().repository(daemon.url("gitops.git")).environment("prod")
+                    .previous().editor(GitOpsFixtures::pinning).workDirectory(dir.resolve("work")).call();
+
+            assertThat(sinceLastYear).extracting(Deployment::commit).containsExactly(r2, r1);
+            assertThat(rolledBack.rollbackOf()).isEqualTo(r2);
+            assertThat(rolledBack.images()).isEqualTo(release("r1"));
+        }
     }
 
     @Test
