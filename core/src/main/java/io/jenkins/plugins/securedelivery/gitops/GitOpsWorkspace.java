@@ -223,9 +223,14 @@ final class GitOpsWorkspace implements AutoCloseable {
     }
 
     static GitOpsException transportFailure(GitOpsRemote remote, String what, Exception e) {
-        String text = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        // JGit says what went wrong only in words, spread over the cause chain (the SSH layer's at the bottom).
+        StringBuilder chain = new StringBuilder();
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            chain.append(c.getMessage()).append('\n');
+        }
+        String text = chain.toString().toLowerCase(Locale.ROOT);
         if (text.contains("not authorized") || text.contains("authentication") || text.contains("auth fail")
-                || text.contains("no credentialsprovider") || text.contains("401")) {
+                || text.contains("cannot log in") || text.contains("no credentialsprovider")) {
             return new GitOpsException.AuthenticationFailed(remote.display(), e);
         }
         if (e instanceof InvalidRemoteException || text.contains("not found") || text.contains("does not appear")

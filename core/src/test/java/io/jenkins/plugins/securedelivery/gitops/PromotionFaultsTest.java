@@ -60,6 +60,19 @@ class PromotionFaultsTest {
     }
 
     @Test
+    void aTokenWrittenIntoTheUrlIsNeverShownEither() throws Exception {
+        try (JGitHttpServer server = new JGitHttpServer(repositories)) {
+            String url = server.url("gitops.git").replace("http://", "http://" + JGitHttpServer.USER + ":" + TOKEN + "@");
+
+            assertThatThrownBy(promotion(url)::call)
+                    .isInstanceOf(GitOpsException.AuthenticationFailed.class)
+                    .hasMessageStartingWith(server.url("gitops.git") + ": ")
+                    .satisfies(e -> assertThat(Stream.iterate(e, c -> c != null, Throwable::getCause)
+                            .map(String::valueOf)).noneMatch(text -> text.contains(TOKEN)));
+        }
+    }
+
+    @Test
     void aProtectedBranchRejectingThePushChangesNothing() throws Exception {
         hook("pre-receive", "echo 'main is protected: promote through a pull request' >&2\nexit 1\n");
         try (GitDaemon daemon = new GitDaemon(repositories)) {

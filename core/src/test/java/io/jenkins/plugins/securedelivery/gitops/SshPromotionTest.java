@@ -76,6 +76,16 @@ class SshPromotionTest {
     }
 
     @Test
+    void aKeyTheServerDoesNotKnowIsAnAuthenticationFailure() throws Exception {
+        ObjectId before = head(bare);
+        userKey = keyPair("stranger_key");
+
+        assertThatThrownBy(promotion(knownHosts(dir.resolve("host_key.pub")))::call)
+                .isInstanceOf(GitOpsException.AuthenticationFailed.class);
+        assertThat(head(bare)).isEqualTo(before);
+    }
+
+    @Test
     void refusesAHostWhoseKeyIsNotInKnownHosts() throws Exception {
         ObjectId before = head(bare);
         Path impostor = keyPair("other_host_key");
