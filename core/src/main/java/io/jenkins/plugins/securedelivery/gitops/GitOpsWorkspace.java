@@ -80,8 +80,7 @@ final class GitOpsWorkspace implements AutoCloseable {
             Git git = remote.authenticate(clone, scratch).call();
             if (git.getRepository().resolve(Constants.HEAD) == null) {
                 git.close();
-                throw new GitOpsException(remote.display(), "there is no branch " + branch + " (or it is empty)",
-                        "name the branch Argo CD follows");
+                throw noBranch(remote, branch);
             }
             return new GitOpsWorkspace(remote, scratch, git, branch, shallow);
         } catch (RuntimeException e) {
@@ -89,8 +88,16 @@ final class GitOpsWorkspace implements AutoCloseable {
             throw e;
         } catch (GitAPIException | IOException e) {
             delete(scratch);
+            if (remote.branch() != null && String.valueOf(e.getMessage()).contains("Remote branch '")) {
+                throw noBranch(remote, remote.branch());
+            }
             throw transportFailure(remote, "the repository cannot be cloned", e);
         }
+    }
+
+    private static GitOpsException noBranch(GitOpsRemote remote, String branch) {
+        return new GitOpsException(remote.display(), "there is no branch " + branch + " (or it is empty)",
+                "name the branch Argo CD follows");
     }
 
     /** The branch the remote's HEAD names, asked for with ls-remote so that the clone fetches that branch alone. */

@@ -55,8 +55,8 @@ final class GitOpsFixtures {
     /** A bare repository (default branch main) whose overlays each pin {@code images} at digest("seed"). */
     static Path seedBareRepository(Path bare, List<String> images) throws IOException, GitAPIException {
         Path work = Files.createTempDirectory(bare.getParent(), "seed-work");
-        try (Git init = Git.init().setBare(true).setInitialBranch("main").setDirectory(bare.toFile()).call();
-                Git git = Git.init().setInitialBranch("main").setDirectory(work.toFile()).call()) {
+        Git.init().setBare(true).setInitialBranch("main").setDirectory(bare.toFile()).call().close();
+        try (Git git = Git.init().setInitialBranch("main").setDirectory(work.toFile()).call()) {
             write(work, "deploy/kustomize/base/kustomization.yaml", """
                     apiVersion: kustomize.config.k8s.io/v1beta1
                     kind: Kustomization

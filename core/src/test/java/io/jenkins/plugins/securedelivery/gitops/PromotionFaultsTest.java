@@ -126,6 +126,15 @@ class PromotionFaultsTest {
     }
 
     @Test
+    void aBranchThatIsNotThereGivesAClearError() throws Exception {
+        assertThatThrownBy(promotion(bare.toString()).branch("release")::call)
+                .isInstanceOf(GitOpsException.class)
+                .hasMessageContaining("there is no branch release")
+                .hasMessageContaining("Name the branch Argo CD follows");
+        assertThat(head(bare)).isEqualTo(before);
+    }
+
+    @Test
     void aRepositoryThatIsNotThereGivesAClearError() {
         String missing = dir.resolve("nothing-here.git").toString();
         assertThatThrownBy(promotion(missing)::call)
