@@ -1,8 +1,10 @@
 package io.jenkins.plugins.securedelivery.gitops;
 
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.eclipse.jgit.transport.URIish;
 
 /**
  * What every command on the GitOps repository is told: where the repository is, which branch, how to authenticate,
@@ -79,7 +81,24 @@ public abstract class GitOpsCommand<C extends GitOpsCommand<C, R>, R> {
             overlayPath = OVERLAYS + environment;
         }
         overlayPath = relativePath("overlay path", overlayPath);
-        return new GitOpsRemote(repository, branch, credentials, workDirectory);
+        return credentialsOutOfUrl(new GitOpsRemote(repository, branch, credentials, workDirectory));
+    }
+
+    /**
+     * A password written into the URL ({@code https://user:token@host/...}) is moved into the credentials, so that
+     * no message or exception of JGit's can quote it.
+     */
+    private static GitOpsRemote credentialsOutOfUrl(GitOpsRemote remote) {
+        try {
+            URIish uri = new URIish(remote.url());
+            if (uri.getPass() == null || uri.getUser() == null) {
+                return remote;
+            }
+            return new GitOpsRemote(uri.setUser(null).setPass(null).toString(), remote.branch(),
+                    GitCredentials.token(uri.getUser(), uri.getPass()), remote.workDirectory());
+        } catch (URISyntaxException notAUrl) {
+            return remote;
+        }
     }
 
     static void checkEnvironment(String environment) {

@@ -80,8 +80,7 @@ final class GitOpsWorkspace implements AutoCloseable {
             Git git = remote.authenticate(clone, scratch).call();
             if (git.getRepository().resolve(Constants.HEAD) == null) {
                 git.close();
-                throw new GitOpsException(remote.display(), "there is no branch " + branch + " (or it is empty)",
-                        "name the branch Argo CD follows");
+                throw noBranch(remote, branch);
             }
             return new GitOpsWorkspace(remote, scratch, git, branch, shallow);
         } catch (RuntimeException e) {
@@ -89,8 +88,16 @@ final class GitOpsWorkspace implements AutoCloseable {
             throw e;
         } catch (GitAPIException | IOException e) {
             delete(scratch);
+            if (remote.branch() != null && String.valueOf(e.getMessage()).contains("Remote branch '")) {
+                throw noBranch(remote, remote.branch());
+            }
             throw transportFailure(remote, "the repository cannot be cloned", e);
         }
+    }
+
+    private static GitOpsException noBranch(GitOpsRemote remote, String branch) {
+        return new GitOpsException(remote.display(), "there is no branch " + branch + " (or it is empty)",
+                "name the branch Argo CD follows");
     }
 
     /** The branch the remote's HEAD names, asked for with ls-remote so that the clone fetches that branch alone. */
@@ -223,9 +230,14 @@ final class GitOpsWorkspace implements AutoCloseable {
     }
 
     static GitOpsException transportFailure(GitOpsRemote remote, String what, Exception e) {
-        String text = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        // JGit says what went wrong only in words, spread over the cause chain (the SSH layer's at the bottom).
+        StringBuilder chain = new StringBuilder();
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            chain.append(c.getMessage()).append('\n');
+        }
+        String text = chain.toString().toLowerCase(Locale.ROOT);
         if (text.contains("not authorized") || text.contains("authentication") || text.contains("auth fail")
-                || text.contains("no credentialsprovider") || text.contains("401")) {
+                || text.contains("cannot log in") || text.contains("no credentialsprovider")) {
             return new GitOpsException.AuthenticationFailed(remote.display(), e);
         }
         if (e instanceof InvalidRemoteException || text.contains("not found") || text.contains("does not appear")

@@ -149,6 +149,9 @@ public final class Promotion extends GitOpsCommand<Promotion, PromotionResult> {
         if (editor == null) {
             throw new IllegalArgumentException("no overlay edit given: say how the overlay pins the images");
         }
+        if (fromEnvironment != null && !images.isEmpty()) {
+            throw new IllegalArgumentException("give images or the environment to promote them from, not both");
+        }
         if (fromEnvironment == null && images.isEmpty()) {
             throw new IllegalArgumentException("no image to promote: give NAME=REF@sha256:... or --from ENV");
         }

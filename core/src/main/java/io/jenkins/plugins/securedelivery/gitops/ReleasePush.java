@@ -169,11 +169,18 @@ final class ReleasePush {
         if (commit.equals(now)) {
             return new GitOpsWorkspace.PushOutcome(GitOpsWorkspace.Push.LANDED, null);
         }
-        throw new GitOpsException.Unreachable(remote.display(), now == null
-                ? "the push broke off and the server cannot be asked whether commit " + commit.getName()
-                        + " landed on " + workspace.branch()
-                : "the push broke off; " + workspace.branch() + " is still at " + now.getName()
-                        + ", without this promotion", broken.getCause());
+        String branch = workspace.branch();
+        String state;
+        if (now == null) {
+            state = "the push broke off and the server cannot be asked whether commit " + commit.getName()
+                    + " landed on " + branch;
+        } else if (commit.getParentCount() == 1 && now.equals(commit.getParent(0))) {
+            state = "the push broke off; " + branch + " is still at " + now.getName() + ", without this promotion";
+        } else {
+            state = "the push broke off; " + branch + " is now at " + now.getName()
+                    + ", moved by another push, which may or may not hold this promotion's commit " + commit.getName();
+        }
+        throw new GitOpsException.Unreachable(remote.display(), state, broken.getCause());
     }
 
     private static void backOff(int attempt) {

@@ -46,13 +46,17 @@ final class GitDaemon implements AutoCloseable {
     }
 
     /** Stops the server, as a crash or a dropped network would. */
-    void stop() throws InterruptedException {
+    void stop() {
         process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stop();
     }
 }

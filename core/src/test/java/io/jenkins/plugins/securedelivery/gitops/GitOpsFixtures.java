@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -16,6 +18,7 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -28,6 +31,8 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 final class GitOpsFixtures {
 
     static final String APP = "ghcr.io/org/medical-platform";
+    /** When the seed commit was made: long before any promotion of a test. */
+    static final Instant SEEDED_AT = Instant.parse("2024-01-01T00:00:00Z");
     static final List<String> ENVIRONMENTS = List.of("dev", "staging", "prod");
 
     private GitOpsFixtures() {
@@ -50,8 +55,8 @@ final class GitOpsFixtures {
     /** A bare repository (default branch main) whose overlays each pin {@code images} at digest("seed"). */
     static Path seedBareRepository(Path bare, List<String> images) throws IOException, GitAPIException {
         Path work = Files.createTempDirectory(bare.getParent(), "seed-work");
-        try (Git init = Git.init().setBare(true).setInitialBranch("main").setDirectory(bare.toFile()).call();
-                Git git = Git.init().setInitialBranch("main").setDirectory(work.toFile()).call()) {
+        Git.init().setBare(true).setInitialBranch("main").setDirectory(bare.toFile()).call().close();
+        try (Git git = Git.init().setInitialBranch("main").setDirectory(work.toFile()).call()) {
             write(work, "deploy/kustomize/base/kustomization.yaml", """
                     apiVersion: kustomize.config.k8s.io/v1beta1
                     kind: Kustomization
@@ -96,8 +101,9 @@ final class GitOpsFixtures {
                 write(work, "deploy/kustomize/overlays/" + env + "/kustomization.yaml", k.toString());
             }
             git.add().addFilepattern(".").call();
-            git.commit().setMessage("Seed the GitOps repository").setAuthor("seed", "seed@example.com")
-                    .setCommitter("seed", "seed@example.com").setSign(false).call();
+            PersonIdent seeder = new PersonIdent("seed", "seed@example.com", SEEDED_AT, ZoneOffset.UTC);
+            git.commit().setMessage("Seed the GitOps repository").setAuthor(seeder).setCommitter(seeder)
+                    .setSign(false).call();
             git.push().setRemote(bare.toUri().toString()).add("main").call();
         }
         deleteRecursively(work);

@@ -33,7 +33,11 @@ final class JGitHttpServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.tearDown();
+    public void close() {
+        try {
+            server.tearDown();
+        } catch (Exception e) {
+            throw new IllegalStateException("the test HTTP server did not stop", e);
+        }
     }
 }

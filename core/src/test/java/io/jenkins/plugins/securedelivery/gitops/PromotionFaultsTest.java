@@ -60,6 +60,19 @@ class PromotionFaultsTest {
     }
 
     @Test
+    void aTokenWrittenIntoTheUrlIsNeverShownEither() throws Exception {
+        try (JGitHttpServer server = new JGitHttpServer(repositories)) {
+            String url = server.url("gitops.git").replace("http://", "http://" + JGitHttpServer.USER + ":" + TOKEN + "@");
+
+            assertThatThrownBy(promotion(url)::call)
+                    .isInstanceOf(GitOpsException.AuthenticationFailed.class)
+                    .hasMessageStartingWith(server.url("gitops.git") + ": ")
+                    .satisfies(e -> assertThat(Stream.iterate(e, c -> c != null, Throwable::getCause)
+                            .map(String::valueOf)).noneMatch(text -> text.contains(TOKEN)));
+        }
+    }
+
+    @Test
     void aProtectedBranchRejectingThePushChangesNothing() throws Exception {
         hook("pre-receive", "echo 'main is protected: promote through a pull request' >&2\nexit 1\n");
         try (GitDaemon daemon = new GitDaemon(repositories)) {
@@ -109,6 +122,15 @@ class PromotionFaultsTest {
                 .isInstanceOf(GitOpsException.OverlayNotFound.class)
                 .hasMessageContaining("no overlay directory deploy/kustomize/overlays/qa")
                 .hasMessageContaining("overlays there: dev, prod, staging");
+        assertThat(head(bare)).isEqualTo(before);
+    }
+
+    @Test
+    void aBranchThatIsNotThereGivesAClearError() throws Exception {
+        assertThatThrownBy(promotion(bare.toString()).branch("release")::call)
+                .isInstanceOf(GitOpsException.class)
+                .hasMessageContaining("there is no branch release")
+                .hasMessageContaining("Name the branch Argo CD follows");
         assertThat(head(bare)).isEqualTo(before);
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,6 +89,47 @@ class PromotionTest {
                 "Approved-By: carol");
         assertThat(run(bare, "git", "log", "-1", "--format=%(trailers:key=Promote-Image,valueonly)", "main").lines()
                 .filter(l -> !l.isBlank()).map(ImagePin::parse)).containsExactlyElementsOf(release);
+    }
+
+    @Test
+    void reappliesTheEditOnTopOfACommitSomeoneElsePushedFirst() throws Exception {
+        Path bare = GitOpsFixtures.seedBareRepository(dir.resolve("gitops.git"), List.of(APP, WORKER));
+        List<ImagePin> ours = List.of(pin(APP, "ours"));
+        List<ImagePin> theirs = List.of(pin(WORKER, "theirs"));
+        AtomicInteger edits = new AtomicInteger();
+        OverlayEdit racing = overlay -> {
+            if (edits.incrementAndGet() == 1) {
+                pushWithCGit(bare, theirs); // between our clone and our push, someone else pushes
+            }
+            return pinning(ours).apply(overlay);
+        };
+
+        PromotionResult result = promotion(bare, "prod", ours).edit(racing).call();
+
+        assertThat(result.attempts()).isEqualTo(2);
+        assertThat(edits).hasValue(2);
+        List<RevCommit> commits = commits(bare);
+        assertThat(commits).extracting(RevCommit::getShortMessage).startsWith(
+                "Promote medical-platform to prod: " + digest("ours").substring(0, 19), "their promotion");
+        Path check = dir.resolve("check");
+        run(dir, "git", "clone", "-q", bare.toString(), check.toString());
+        assertThat(GitOpsFixtures.pinsIn(check.resolve("deploy/kustomize/overlays/prod")))
+                .containsExactly(ours.get(0), theirs.get(0));
+    }
+
+    private void pushWithCGit(Path bare, List<ImagePin> pins) throws java.io.IOException {
+        try {
+            Path other = dir.resolve("other");
+            run(dir, "git", "clone", "-q", bare.toString(), other.toString());
+            Path prod = other.resolve("deploy/kustomize/overlays/prod");
+            Files.write(prod.resolve("kustomization.yaml"), pinning(pins).apply(prod).get("kustomization.yaml"));
+            run(other, "git", "-c", "user.name=other", "-c", "user.email=other@example.com", "commit", "-qam",
+                    "their promotion");
+            run(other, "git", "push", "-q", "origin", "main");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while pushing with C git");
+        }
     }
 
     @Test
