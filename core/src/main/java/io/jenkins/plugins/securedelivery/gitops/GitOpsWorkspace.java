@@ -64,22 +64,29 @@ final class GitOpsWorkspace implements AutoCloseable {
                     "give a writable work directory", e);
         }
         try {
-            String branch = remote.branch() != null ? remote.branch() : defaultBranch(remote, scratch);
             var clone = Git.cloneRepository()
                     .setURI(remote.url())
                     .setDirectory(scratch.resolve("repo").toFile())
-                    .setBranch(branch)
-                    .setBranchesToClone(List.of(Constants.R_HEADS + branch))
                     .setCloneAllBranches(false)
                     .setNoTags();
+            if (remote.branch() != null) {
+                clone.setBranch(remote.branch()).setBranchesToClone(List.of(Constants.R_HEADS + remote.branch()));
+            }
+            // Without a named branch the clone follows the remote's HEAD, and the checkout says which branch that is:
+            // no ls-remote round trip first (a GitOps repository has few branches; their tips are fetched at depth 1).
             if (shallow) {
                 clone.setDepth(1);
             } else if (since != null) {
                 clone.setShallowSince(since);
             }
             Git git = remote.authenticate(clone, scratch).call();
+            String branch = remote.branch() != null ? remote.branch() : git.getRepository().getBranch();
             if (git.getRepository().resolve(Constants.HEAD) == null) {
                 git.close();
+                if (remote.branch() == null) {
+                    throw new GitOpsException(remote.display(), "its default branch cannot be told (the repository is empty or has no HEAD)",
+                            "name the branch Argo CD follows");
+                }
                 throw noBranch(remote, branch);
             }
             return new GitOpsWorkspace(remote, scratch, git, branch, shallow);
@@ -98,23 +105,6 @@ final class GitOpsWorkspace implements AutoCloseable {
     private static GitOpsException noBranch(GitOpsRemote remote, String branch) {
         return new GitOpsException(remote.display(), "there is no branch " + branch + " (or it is empty)",
                 "name the branch Argo CD follows");
-    }
-
-    /** The branch the remote's HEAD names, asked for with ls-remote so that the clone fetches that branch alone. */
-    private static String defaultBranch(GitOpsRemote remote, Path scratch) throws GitAPIException, IOException {
-        Map<String, Ref> refs = remote.authenticate(Git.lsRemoteRepository().setRemote(remote.url()), scratch)
-                .callAsMap();
-        Ref head = refs.get(Constants.HEAD);
-        if (head != null && head.isSymbolic()) {
-            return org.eclipse.jgit.lib.Repository.shortenRefName(head.getTarget().getName());
-        }
-        for (String name : List.of("main", "master")) {
-            if (refs.containsKey(Constants.R_HEADS + name)) {
-                return name;
-            }
-        }
-        throw new GitOpsException(remote.display(), "its default branch cannot be told (no HEAD, no main, no master)",
-                "name the branch");
     }
 
     Git git() {
