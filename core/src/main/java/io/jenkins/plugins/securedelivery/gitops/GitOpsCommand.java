@@ -30,7 +30,7 @@ public abstract class GitOpsCommand<C extends GitOpsCommand<C, R>, R> {
     }
 
     @SuppressWarnings("unchecked")
-    private C self() {
+    final C self() {
         return (C) this;
     }
 

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
-import org.eclipse.jgit.lib.PersonIdent;
 
 /**
  * Promotes a release to an environment: one commit to the environment's overlay in the GitOps repository, pushed to
@@ -45,21 +44,14 @@ import org.eclipse.jgit.lib.PersonIdent;
  *       overlay runs, read from the same checkout.</li>
  * </ul>
  */
-public final class Promotion extends GitOpsCommand<Promotion, PromotionResult> {
+public final class Promotion extends ReleaseCommand<Promotion> {
 
     private List<ImagePin> images = List.of();
-    private Function<List<ImagePin>, OverlayEdit> editor;
     private String fromEnvironment;
     private Function<Path, List<ImagePin>> overlayReader;
     private String sourceRepository;
     private String sourceCommit;
     private Instant sourceCommittedAt;
-    private String runUrl;
-    private List<String> approvers = List.of();
-    private PersonIdent author = new PersonIdent("secure-delivery", "secure-delivery@localhost");
-    private PersonIdent committer;
-    private CommitSigning signing;
-    private int maxAttempts = 30;
 
     /** The images of the release, all moved in one commit. */
     public Promotion images(List<ImagePin> images) {
@@ -71,12 +63,6 @@ public final class Promotion extends GitOpsCommand<Promotion, PromotionResult> {
     public Promotion edit(OverlayEdit edit) {
         Objects.requireNonNull(edit, "edit");
         this.editor = pins -> edit;
-        return this;
-    }
-
-    /** Makes the overlay edit that pins the given images (the images of the release, or those read with from()). */
-    public Promotion editor(Function<List<ImagePin>, OverlayEdit> editor) {
-        this.editor = Objects.requireNonNull(editor, "editor");
         return this;
     }
 
@@ -107,48 +93,9 @@ public final class Promotion extends GitOpsCommand<Promotion, PromotionResult> {
         return this;
     }
 
-    public Promotion runUrl(String url) {
-        this.runUrl = PromotionTrailers.oneLine("the run URL", url);
-        return this;
-    }
-
-    public Promotion approvers(List<String> approvers) {
-        approvers.forEach(a -> PromotionTrailers.oneLine("an approver", a));
-        this.approvers = List.copyOf(approvers);
-        return this;
-    }
-
-    /** The commit's author (and committer, unless {@link #committer} says otherwise). */
-    public Promotion author(String name, String email) {
-        this.author = new PersonIdent(name, email);
-        return this;
-    }
-
-    public Promotion committer(String name, String email) {
-        this.committer = new PersonIdent(name, email);
-        return this;
-    }
-
-    public Promotion signing(CommitSigning signing) {
-        this.signing = signing;
-        return this;
-    }
-
-    /** How many times to commit and push when others keep pushing first (30 by default). */
-    public Promotion maxAttempts(int attempts) {
-        if (attempts < 1) {
-            throw new IllegalArgumentException("max attempts must be at least 1");
-        }
-        this.maxAttempts = attempts;
-        return this;
-    }
-
     @Override
     public PromotionResult call() {
         GitOpsRemote remote = remote();
-        if (editor == null) {
-            throw new IllegalArgumentException("no overlay edit given: say how the overlay pins the images");
-        }
         if (fromEnvironment != null && !images.isEmpty()) {
             throw new IllegalArgumentException("give images or the environment to promote them from, not both");
         }
@@ -158,9 +105,7 @@ public final class Promotion extends GitOpsCommand<Promotion, PromotionResult> {
         if (environment.equals(fromEnvironment)) {
             throw new IllegalArgumentException("cannot promote " + environment + " from itself");
         }
-        PersonIdent now = new PersonIdent(author, Instant.now());
-        PersonIdent by = committer != null ? new PersonIdent(committer, Instant.now()) : now;
-        ReleasePush push = new ReleasePush(remote, overlayPath, now, by, signing, maxAttempts);
+        ReleasePush push = push(remote);
         try (GitOpsWorkspace workspace = GitOpsWorkspace.clone(remote, true, null)) {
             return push.run(workspace, (ws, overlay) -> {
                 List<ImagePin> pins = fromEnvironment == null ? images : readFrom(remote, ws);

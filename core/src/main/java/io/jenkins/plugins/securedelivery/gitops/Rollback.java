@@ -1,12 +1,9 @@
 package io.jenkins.plugins.securedelivery.gitops;
 
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
-import org.eclipse.jgit.lib.PersonIdent;
 
 /**
  * Rolls an environment back to an earlier release, in one commit that restores all of that release's images and
@@ -28,16 +25,10 @@ import org.eclipse.jgit.lib.PersonIdent;
  * The history is read from a clone of the branch with its whole history (no depth limit), without tags. Races with
  * other pushers are handled as a {@link Promotion} handles them: the target is chosen again on the new head.
  */
-public final class Rollback extends GitOpsCommand<Rollback, PromotionResult> {
+public final class Rollback extends ReleaseCommand<Rollback> {
 
     private String toCommit;
     private boolean previous;
-    private Function<List<ImagePin>, OverlayEdit> editor;
-    private String runUrl;
-    private List<String> approvers = List.of();
-    private PersonIdent author = new PersonIdent("secure-delivery", "secure-delivery@localhost");
-    private CommitSigning signing;
-    private int maxAttempts = 30;
 
     /** Restores the release before the current one. */
     public Rollback previous() {
@@ -53,52 +44,13 @@ public final class Rollback extends GitOpsCommand<Rollback, PromotionResult> {
         return this;
     }
 
-    /** Makes the overlay edit that pins the restored images. */
-    public Rollback editor(Function<List<ImagePin>, OverlayEdit> editor) {
-        this.editor = Objects.requireNonNull(editor, "editor");
-        return this;
-    }
-
-    public Rollback runUrl(String url) {
-        this.runUrl = PromotionTrailers.oneLine("the run URL", url);
-        return this;
-    }
-
-    public Rollback approvers(List<String> approvers) {
-        approvers.forEach(a -> PromotionTrailers.oneLine("an approver", a));
-        this.approvers = List.copyOf(approvers);
-        return this;
-    }
-
-    public Rollback author(String name, String email) {
-        this.author = new PersonIdent(name, email);
-        return this;
-    }
-
-    public Rollback signing(CommitSigning signing) {
-        this.signing = signing;
-        return this;
-    }
-
-    public Rollback maxAttempts(int attempts) {
-        if (attempts < 1) {
-            throw new IllegalArgumentException("max attempts must be at least 1");
-        }
-        this.maxAttempts = attempts;
-        return this;
-    }
-
     @Override
     public PromotionResult call() {
         GitOpsRemote remote = remote();
-        if (editor == null) {
-            throw new IllegalArgumentException("no overlay edit given: say how the overlay pins the images");
-        }
         if (!previous && toCommit == null) {
             throw new IllegalArgumentException("say what to roll back to: the previous release, or a commit");
         }
-        PersonIdent now = new PersonIdent(author, Instant.now());
-        ReleasePush push = new ReleasePush(remote, overlayPath, now, now, signing, maxAttempts);
+        ReleasePush push = push(remote);
         try (GitOpsWorkspace workspace = GitOpsWorkspace.clone(remote, false, null)) {
             return push.run(workspace, (ws, overlay) -> {
                 List<Deployment> history = DeploymentHistory.read(ws, environment, overlayPath);
