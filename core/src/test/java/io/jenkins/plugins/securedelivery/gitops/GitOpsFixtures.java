@@ -10,9 +10,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -115,45 +113,14 @@ final class GitOpsFixtures {
         Files.createDirectories(file.getParent());
         Files.writeString(file, text);
     }
-
-    /**
-     * Stand-in for the overlay editor: sets newName and digest under each image's {@code - name:} line, as plain
-     * text. Returns no change when they already say so.
-     */
+    /** The overlay edit the product uses, pinning {@code pins} in the overlay's images: list. */
     static OverlayEdit pinning(List<ImagePin> pins) {
-        return overlay -> {
-            Path file = overlay.resolve("kustomization.yaml");
-            List<String> lines = new ArrayList<>(Files.readAllLines(file));
-            for (ImagePin pin : pins) {
-                int at = lines.indexOf("  - name: " + pin.name());
-                if (at < 0) {
-                    throw new IllegalArgumentException(file + " does not mention image " + pin.name());
-                }
-                lines.set(at + 1, "    newName: " + pin.newName());
-                lines.set(at + 2, "    digest: " + pin.digest());
-            }
-            String text = String.join("\n", lines) + "\n";
-            return text.equals(Files.readString(file)) ? Map.of()
-                    : Map.of("kustomization.yaml", text.getBytes(StandardCharsets.UTF_8));
-        };
+        return new OverlayEditor(pins, false);
     }
 
-    /** Stand-in for the overlay reader: the pins an overlay's kustomization.yaml holds. */
+    /** The images an overlay pins, read as the product reads them (for --from and checks). */
     static List<ImagePin> pinsIn(Path overlay) {
-        try {
-            List<String> lines = Files.readAllLines(overlay.resolve("kustomization.yaml"));
-            Map<String, ImagePin> pins = new LinkedHashMap<>();
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).startsWith("  - name: ")) {
-                    String name = lines.get(i).substring("  - name: ".length());
-                    pins.put(name, new ImagePin(name, lines.get(i + 1).substring("    newName: ".length()),
-                            lines.get(i + 2).substring("    digest: ".length())));
-                }
-            }
-            return List.copyOf(pins.values());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return OverlayEditor.current(overlay);
     }
 
     static Repository open(Path bare) throws IOException {

@@ -147,8 +147,8 @@ class PromotionFaultsTest {
     void anOverlayEditThatFailsLeavesNoCommit() throws Exception {
         List<ImagePin> unknown = List.of(pin("ghcr.io/org/not-in-the-overlay", "r1"));
         assertThatThrownBy(promotion(bare.toString()).images(unknown).edit(pinning(unknown))::call)
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("does not mention image ghcr.io/org/not-in-the-overlay");
+                .isInstanceOf(OverlayException.class)
+                .hasMessageContaining("ghcr.io/org/not-in-the-overlay").hasMessageContaining("--add-missing");
         assertThat(head(bare)).isEqualTo(before);
     }
 
