@@ -324,12 +324,17 @@ final class DemoCommand implements Callable<Integer> {
     private static void seedGitopsRepository(Path workspace) throws Exception {
         Path seed = workspace.resolve("gitops-seed");
         copyTree(resource("/demo/gitops/README.md").getParent(), seed);
-        try (Git bare = Git.init().setBare(true).setInitialBranch("main").setDirectory(workspace.resolve("gitops.git").toFile()).call();
-             Git git = Git.init().setInitialBranch("main").setDirectory(seed.toFile()).call()) {
+        createGitopsRepository(seed, workspace.resolve("gitops.git"));
+    }
+
+    /** A bare repository (branch main) whose first commit holds the files of {@code content}, a plain directory. */
+    static void createGitopsRepository(Path content, Path bare) throws Exception {
+        try (Git repository = Git.init().setBare(true).setInitialBranch("main").setDirectory(bare.toFile()).call();
+             Git git = Git.init().setInitialBranch("main").setDirectory(content.toFile()).call()) {
             git.add().addFilepattern(".").call();
             PersonIdent team = new PersonIdent("Platform Team", "platform@example.com");
             git.commit().setMessage("Bootstrap the GitOps repository (seed 000 layout)").setAuthor(team).setCommitter(team).setSign(false).call();
-            git.push().setRemote(gitopsRepository(workspace)).add("main").call();
+            git.push().setRemote(bare.toUri().toString()).add("main").call();
         }
     }
 
@@ -372,7 +377,7 @@ final class DemoCommand implements Callable<Integer> {
         return jar.getPath(name);
     }
 
-    private static void copyTree(Path source, Path target) throws IOException {
+    static void copyTree(Path source, Path target) throws IOException {
         try (Stream<Path> files = Files.walk(source)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path to = target.resolve(source.relativize(file).toString());

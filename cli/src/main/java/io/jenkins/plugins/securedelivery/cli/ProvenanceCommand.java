@@ -45,7 +45,7 @@ final class ProvenanceCommand implements Callable<Integer> {
     @Option(names = "--parameter", paramLabel = "KEY=VALUE", description = "A build parameter the user gave (repeatable).")
     Map<String, String> parameters = new LinkedHashMap<>();
 
-    @Option(names = "--dependency", paramLabel = "URI@sha256:HEX", description = "A resolved input other than the source, e.g. a base image (repeatable).")
+    @Option(names = "--dependency", paramLabel = "URI@sha256:HEX", description = "A resolved input other than the source, by digest, e.g. pkg:docker/library/golang@sha256:<hex> (repeatable).")
     List<String> dependencies = new ArrayList<>();
 
     @Option(names = "--sbom", paramLabel = "FILE", description = "Add the container images a CycloneDX SBOM lists (with digests) as resolved dependencies.")
@@ -64,12 +64,7 @@ final class ProvenanceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<BuildFacts.Dependency> resolved = new ArrayList<>();
         for (String dependency : dependencies) {
-            int at = dependency.lastIndexOf('@');
-            if (at <= 0) {
-                throw new io.jenkins.plugins.securedelivery.signing.SigningInputException("--dependency " + dependency,
-                        "no @sha256: digest", "write it as URI@sha256:<hex>, e.g. docker.io/library/golang@sha256:...");
-            }
-            resolved.add(new BuildFacts.Dependency(dependency.substring(0, at), dependency.substring(at + 1), null));
+            resolved.add(BuildFacts.Dependency.parse(dependency));
         }
         if (sbom != null) {
             resolved.addAll(SlsaProvenance.containerImagesOf(sbom));

@@ -2,11 +2,7 @@ package io.jenkins.plugins.securedelivery.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,24 +22,9 @@ class GitOpsCommandsTest {
     @BeforeEach
     void seed() throws Exception {
         Path work = temp.resolve("seed");
-        try (Stream<Path> files = Files.walk(GITOPS)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Path to = work.resolve(GITOPS.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(file, to);
-                }
-            }
-        }
+        DemoCommand.copyTree(GITOPS, work);
+        DemoCommand.createGitopsRepository(work, temp.resolve("gitops.git"));
         repo = temp.resolve("gitops.git").toUri().toString();
-        try (Git bare = Git.init().setBare(true).setInitialBranch("main").setDirectory(temp.resolve("gitops.git").toFile()).call();
-             Git git = Git.init().setInitialBranch("main").setDirectory(work.toFile()).call()) {
-            git.add().addFilepattern(".").call();
-            PersonIdent team = new PersonIdent("Platform Team", "platform@example.com");
-            git.commit().setMessage("bootstrap").setAuthor(team).setCommitter(team).setSign(false).call();
-            git.push().setRemote(repo).add("main").call();
-        }
     }
 
     private CommandLineRun promote(String env, String digest) {

@@ -88,6 +88,17 @@ public record BuildFacts(
      * @param name   a short human name, or null
      */
     public record Dependency(String uri, String digest, String name) {
+
+        /** Parses {@code URI@sha256:<hex>}, e.g. {@code pkg:docker/library/golang@sha256:...} for a base image. */
+        public static Dependency parse(String text) {
+            int at = text == null ? -1 : text.lastIndexOf('@');
+            if (at <= 0) {
+                throw new ProvenanceInputException("resolvedDependencies", "'" + text + "' has no @sha256: digest",
+                        "Write it as URI@sha256:<64 hex>, e.g. pkg:docker/library/golang@sha256:<hex> for a base image");
+            }
+            return new Dependency(text.substring(0, at), text.substring(at + 1), null);
+        }
+
         public Dependency {
             if (!isAbsoluteUri(uri)) {
                 throw new ProvenanceInputException("resolvedDependencies.uri", "'" + uri + "' is not an absolute URI",

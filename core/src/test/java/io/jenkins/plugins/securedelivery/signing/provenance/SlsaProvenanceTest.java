@@ -172,4 +172,16 @@ class SlsaProvenanceTest {
                 .isInstanceOf(ProvenanceInputException.class)
                 .hasMessageContaining("is not a CycloneDX JSON SBOM");
     }
+
+    @Test
+    void parsesADependencyAtItsLastAtSignAndRefusesOneWithoutADigest() {
+        String digest = "sha256:" + "ab".repeat(32);
+
+        assertThat(BuildFacts.Dependency.parse("pkg:docker/eclipse-temurin@21-jre@" + digest))
+                .isEqualTo(new BuildFacts.Dependency("pkg:docker/eclipse-temurin@21-jre", digest, null));
+        assertThatThrownBy(() -> BuildFacts.Dependency.parse("pkg:docker/golang"))
+                .isInstanceOf(ProvenanceInputException.class).hasMessageContaining("pkg:docker/golang").hasMessageContaining("@sha256:");
+        assertThatThrownBy(() -> BuildFacts.Dependency.parse("docker.io/library/golang@" + digest))
+                .isInstanceOf(ProvenanceInputException.class).hasMessageContaining("not an absolute URI");
+    }
 }
