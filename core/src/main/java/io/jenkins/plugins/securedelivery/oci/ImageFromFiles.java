@@ -47,11 +47,17 @@ public final class ImageFromFiles {
         return this;
     }
 
-    /** Pushes the layer, the configuration and the manifest; tags the manifest when {@code target} has a tag. */
-    public Descriptor push(OciStore store, ImageReference target) throws IOException {
+    /** The image as bytes: its one gzip layer, its configuration and its manifest (whose digest is the image's). */
+    public record Built(byte[] layer, byte[] config, byte[] manifest) {
+        public String digest() {
+            return ContentDigest.of(manifest);
+        }
+    }
+
+    /** Builds the image without storing it. */
+    public Built build() throws IOException {
         byte[] tar = layerTar();
         byte[] layer = gzip(tar);
-        String layerDigest = store.pushBlob(target, layer);
 
         ObjectNode config = JSON.createObjectNode();
         config.put("architecture", "amd64");
@@ -66,14 +72,21 @@ public final class ImageFromFiles {
         rootfs.put("type", "layers");
         rootfs.putArray("diff_ids").add(ContentDigest.of(tar));
         byte[] configBytes = JSON.writeValueAsBytes(config);
-        String configDigest = store.pushBlob(target, configBytes);
 
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", MANIFEST_TYPE);
-        manifest.set("config", descriptor(CONFIG_TYPE, configDigest, configBytes.length));
-        manifest.putArray("layers").add(descriptor(LAYER_TYPE, layerDigest, layer.length));
-        return store.pushManifest(target, JSON.writeValueAsBytes(manifest), MANIFEST_TYPE);
+        manifest.set("config", descriptor(CONFIG_TYPE, ContentDigest.of(configBytes), configBytes.length));
+        manifest.putArray("layers").add(descriptor(LAYER_TYPE, ContentDigest.of(layer), layer.length));
+        return new Built(layer, configBytes, JSON.writeValueAsBytes(manifest));
+    }
+
+    /** Pushes the layer, the configuration and the manifest; tags the manifest when {@code target} has a tag. */
+    public Descriptor push(OciStore store, ImageReference target) throws IOException {
+        Built image = build();
+        store.pushBlob(target, image.layer());
+        store.pushBlob(target, image.config());
+        return store.pushManifest(target, image.manifest(), MANIFEST_TYPE);
     }
 
     private static ObjectNode descriptor(String mediaType, String digest, long size) {

@@ -23,7 +23,6 @@ import java.util.Set;
 public final class DirectoryTree implements FileTree {
 
     private static final Set<String> SKIPPED = Set.of(".git", ".hg", ".svn", "node_modules");
-    static final String NPM_HIDDEN_LOCK = "node_modules/.package-lock.json";
 
     private final Path root;
     private final List<String> files;

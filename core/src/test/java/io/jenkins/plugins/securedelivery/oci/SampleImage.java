@@ -1,15 +1,9 @@
 package io.jenkins.plugins.securedelivery.oci;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * A real single-layer OCI image made from the repository's demo/sample-app files: a reproducible layer tar.gz, an
@@ -28,17 +22,10 @@ public record SampleImage(byte[] layer, byte[] config, byte[] manifest) {
         return of(app);
     }
 
+    /** The image the product builds from {@code directory} (ImageFromFiles), as bytes the tests can inspect. */
     public static SampleImage of(Path directory) throws IOException {
-        byte[] tar = tar(directory);
-        byte[] layer = gzip(tar);
-        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/app\"]},"
-                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + ContentDigest.of(tar) + "\"]}}").getBytes(StandardCharsets.UTF_8);
-        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + MANIFEST_TYPE + "\","
-                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + ContentDigest.of(config)
-                + "\",\"size\":" + config.length + "},"
-                + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + ContentDigest.of(layer)
-                + "\",\"size\":" + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
-        return new SampleImage(layer, config, manifest);
+        ImageFromFiles.Built built = new ImageFromFiles(directory).build();
+        return new SampleImage(built.layer(), built.config(), built.manifest());
     }
 
     public String digest() {
@@ -68,34 +55,4 @@ public record SampleImage(byte[] layer, byte[] config, byte[] manifest) {
 
     /** The OCI empty descriptor's content, {@code {}}. */
     public static final byte[] EMPTY = "{}".getBytes(StandardCharsets.UTF_8);
-
-    private static byte[] tar(Path directory) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(directory)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
-        }
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            for (Path file : files) {
-                TarArchiveEntry entry = new TarArchiveEntry("app/" + directory.relativize(file).toString().replace('\\', '/'));
-                byte[] content = Files.readAllBytes(file);
-                entry.setSize(content.length);
-                entry.setModTime(0);
-                entry.setMode(0644);
-                tar.putArchiveEntry(entry);
-                tar.write(content);
-                tar.closeArchiveEntry();
-            }
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] gzip(byte[] content) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write(content);
-        }
-        return out.toByteArray();
-    }
 }
