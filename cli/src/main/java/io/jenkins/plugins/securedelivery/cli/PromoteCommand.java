@@ -54,8 +54,8 @@ final class PromoteCommand implements Callable<Integer> {
     @Option(names = "--author", paramLabel = "NAME <EMAIL>", description = "Author and committer of the commit. Default: secure-delivery <secure-delivery@localhost>.")
     String author;
 
-    @Option(names = "--sign-with-ssh-key", paramLabel = "FILE", description = "Sign the commit with this SSH key (git's ssh signing format).")
-    Path signingKey;
+    @Mixin
+    CommitSigningOptions signing;
 
     @Override
     public Integer call() throws Exception {
@@ -81,8 +81,9 @@ final class PromoteCommand implements Callable<Integer> {
                 .sourceRepository(sourceRepository).sourceCommit(sourceCommit).sourceCommittedAt(sourceCommittedAt)
                 .runUrl(runUrl).approvers(approvers);
         Authors.apply(author, promotion::author);
-        if (signingKey != null) {
-            promotion.signing(CommitSigning.sshKey(signingKey));
+        CommitSigning commitSigning = signing.signing();
+        if (commitSigning != null) {
+            promotion.signing(commitSigning);
         }
         PromotionResult result = promotion.call();
         spec.commandLine().getErr().println(result.summary());

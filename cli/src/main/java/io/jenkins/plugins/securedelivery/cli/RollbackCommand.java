@@ -1,5 +1,6 @@
 package io.jenkins.plugins.securedelivery.cli;
 
+import io.jenkins.plugins.securedelivery.gitops.CommitSigning;
 import io.jenkins.plugins.securedelivery.gitops.GitOpsException;
 import io.jenkins.plugins.securedelivery.gitops.OverlayEditor;
 import io.jenkins.plugins.securedelivery.gitops.PromotionResult;
@@ -32,6 +33,9 @@ final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--author", paramLabel = "NAME <EMAIL>", description = "Author and committer of the commit.")
     String author;
 
+    @Mixin
+    CommitSigningOptions signing;
+
     @Override
     public Integer call() throws Exception {
         if (previous == (to != null)) {
@@ -46,6 +50,10 @@ final class RollbackCommand implements Callable<Integer> {
         }
         rollback.editor(pins -> new OverlayEditor(pins, false)).runUrl(runUrl);
         Authors.apply(author, rollback::author);
+        CommitSigning commitSigning = signing.signing();
+        if (commitSigning != null) {
+            rollback.signing(commitSigning);
+        }
         PromotionResult result = rollback.call();
         spec.commandLine().getErr().println(result.summary());
         spec.commandLine().getOut().println(result.commit());

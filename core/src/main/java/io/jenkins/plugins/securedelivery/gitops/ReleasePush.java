@@ -141,7 +141,12 @@ final class ReleasePush {
                     .setCommitter(committer)
                     .setAllowEmpty(false)
                     .setNoVerify(true);
-            if (signing != null) {
+            if (signing != null && signing.gpgKey() != null) {
+                Config config = new Config();
+                config.setString("gpg", null, "format", "openpgp");
+                commit.setSign(true).setSigner(signing.gpgKey()).setSigningKey(signing.gpgKey().fingerprint())
+                        .setGpgConfig(new GpgConfig(config));
+            } else if (signing != null) {
                 // JGit picks its SSH signer (org.eclipse.jgit.ssh.apache) for gpg.format=ssh.
                 Config config = new Config();
                 config.setString("gpg", null, "format", "ssh");
@@ -157,7 +162,7 @@ final class ReleasePush {
             return null;
         } catch (GitAPIException e) {
             throw new GitOpsException(overlayPath, "the promotion commit cannot be made (" + e.getMessage() + ")",
-                    signing != null ? "check the SSH signing key (it must be an unencrypted OpenSSH private key)"
+                    signing != null ? "check the signing key (" + signing + "; an SSH key must be an unencrypted OpenSSH private key)"
                             : "check the checkout's file system", e);
         }
     }

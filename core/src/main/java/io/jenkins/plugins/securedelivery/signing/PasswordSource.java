@@ -73,8 +73,8 @@ public final class PasswordSource {
         return new PasswordSource("no password", keyFile -> new byte[0]);
     }
 
-    /** The password as UTF-8 bytes; the caller clears the array after use. */
-    byte[] read(String keyFile) {
+    /** The password as UTF-8 bytes, read for {@code keyFile} (named in errors); the caller clears the array after use. */
+    public byte[] read(String keyFile) {
         return reader.read(keyFile);
     }
 
