@@ -3,6 +3,7 @@ package io.jenkins.plugins.securedelivery.cli;
 import io.jenkins.plugins.securedelivery.gitops.GitCredentials;
 import io.jenkins.plugins.securedelivery.gitops.GitOpsCommand;
 import io.jenkins.plugins.securedelivery.gitops.GitOpsException;
+import io.jenkins.plugins.securedelivery.signing.PasswordSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +37,12 @@ final class GitOpsOptions {
     @Option(names = "--ssh-key", paramLabel = "FILE", description = "OpenSSH private key for ssh:// URLs (with --known-hosts).")
     Path sshKey;
 
+    @Option(names = "--ssh-key-passphrase-env", paramLabel = "VAR", description = "Environment variable holding the SSH key's passphrase (for an encrypted key).")
+    String sshPassphraseEnv;
+
+    @Option(names = "--ssh-key-passphrase-file", paramLabel = "FILE", description = "File holding the SSH key's passphrase (for an encrypted key).")
+    Path sshPassphraseFile;
+
     @Option(names = "--known-hosts", paramLabel = "FILE", description = "known_hosts with the server's host key; unknown hosts are refused.")
     Path knownHosts;
 
@@ -56,7 +63,9 @@ final class GitOpsOptions {
             if (knownHosts == null) {
                 throw new GitOpsException("--ssh-key " + sshKey, "no --known-hosts was given", "give the known_hosts file holding the server's host key");
             }
-            return GitCredentials.sshKey(sshKey, knownHosts);
+            PasswordSource passphrase = sshPassphraseEnv != null ? PasswordSource.environment(sshPassphraseEnv)
+                    : sshPassphraseFile != null ? PasswordSource.file(sshPassphraseFile) : null;
+            return GitCredentials.sshKey(sshKey, knownHosts, passphrase);
         }
         if (username == null) {
             return GitCredentials.none();

@@ -9,7 +9,10 @@ import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
+import org.eclipse.jgit.transport.sshd.KeyPasswordProvider;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
+import org.eclipse.jgit.transport.URIish;
+import io.jenkins.plugins.securedelivery.signing.PasswordSource;
 
 /** The repository a command works on, and how its transport commands authenticate. */
 record GitOpsRemote(String url, String branch, GitCredentials credentials, Path workDirectory) {
@@ -60,10 +63,49 @@ record GitOpsRemote(String url, String branch, GitCredentials credentials, Path 
                 + "  IdentityFile \"" + credentials.privateKey().toAbsolutePath() + "\"\n"
                 + "  IdentitiesOnly yes\n"
                 + "  PreferredAuthentications publickey\n");
-        return new SshdSessionFactoryBuilder()
+        SshdSessionFactoryBuilder builder = new SshdSessionFactoryBuilder()
                 .setHomeDirectory(scratch.toFile())
                 .setSshDirectory(sshDirectory.toFile())
-                .setConfigFile(ignored -> config.toFile())
-                .build(null);
+                .setConfigFile(ignored -> config.toFile());
+        if (credentials.passphrase() != null) {
+            builder.setKeyPasswordProvider(ignored -> new KeyPassphrase(credentials.privateKey(), credentials.passphrase()));
+        }
+        return builder.build(null);
+    }
+
+    /** Gives the key's passphrase once: a wrong passphrase is a failed connection, never a prompt or a guess loop. */
+    private static final class KeyPassphrase implements KeyPasswordProvider {
+        private final Path key;
+        private final PasswordSource source;
+
+        KeyPassphrase(Path key, PasswordSource source) {
+            this.key = key;
+            this.source = source;
+        }
+
+        @Override
+        public char[] getPassphrase(URIish uri, int attempt) {
+            if (attempt > 0) {
+                return null;
+            }
+            byte[] utf8 = source.read(key.toString());
+            java.nio.CharBuffer chars = java.nio.charset.StandardCharsets.UTF_8.decode(java.nio.ByteBuffer.wrap(utf8));
+            try {
+                return java.util.Arrays.copyOf(chars.array(), chars.limit());
+            } finally {
+                java.util.Arrays.fill(utf8, (byte) 0);
+                java.util.Arrays.fill(chars.array(), '\0');
+            }
+        }
+
+        @Override
+        public void setAttempts(int attempts) {
+            // One attempt only, whatever the caller asks.
+        }
+
+        @Override
+        public boolean keyLoaded(URIish uri, int attempt, Exception error) {
+            return false;
+        }
     }
 }

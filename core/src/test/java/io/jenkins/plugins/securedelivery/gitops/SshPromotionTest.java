@@ -1,5 +1,6 @@
 package io.jenkins.plugins.securedelivery.gitops;
 
+import io.jenkins.plugins.securedelivery.signing.PasswordSource;
 import static io.jenkins.plugins.securedelivery.gitops.GitOpsFixtures.APP;
 import static io.jenkins.plugins.securedelivery.gitops.GitOpsFixtures.commits;
 import static io.jenkins.plugins.securedelivery.gitops.GitOpsFixtures.head;
@@ -95,5 +96,40 @@ class SshPromotionTest {
                 .hasMessageContaining("ssh://git@127.0.0.1:" + port + "/gitops.git")
                 .hasMessageContaining("host key is not the one in the known_hosts file");
         assertThat(head(bare)).isEqualTo(before);
+    }
+
+    @Test
+    void promotesWithAPassphraseProtectedKey() throws Exception {
+        Path encrypted = encryptedKeyTheServerKnows("s3cret passphrase");
+
+        PromotionResult result = promotion(knownHosts(dir.resolve("host_key.pub")))
+                .credentials(GitCredentials.sshKey(encrypted, dir.resolve("known_hosts"),
+                        PasswordSource.of("s3cret passphrase".toCharArray())))
+                .call();
+
+        assertThat(commits(bare).get(0).getName()).isEqualTo(result.commit());
+    }
+
+    @Test
+    void aWrongPassphraseFailsBeforeConnectingAndIsNeverShown() throws Exception {
+        Path encrypted = encryptedKeyTheServerKnows("s3cret passphrase");
+
+        assertThatThrownBy(() -> GitCredentials.sshKey(encrypted, knownHosts(dir.resolve("host_key.pub")),
+                        PasswordSource.of("not-the-passphrase".toCharArray())))
+                .isInstanceOf(GitOpsException.class)
+                .hasMessageStartingWith(encrypted.toString())
+                .hasMessageContaining("cannot be loaded with the passphrase given")
+                .hasMessageNotContaining("not-the-passphrase");
+    }
+
+    /** Restarts the server so that it accepts a new passphrase-protected key, which it returns. */
+    private Path encryptedKeyTheServerKnows(String passphrase) throws Exception {
+        Path key = dir.resolve("encrypted_key");
+        run(dir, "ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", passphrase, "-C", "encrypted", "-f", key.toString());
+        server.stop();
+        server = new SshTestGitServer("git", key.resolveSibling("encrypted_key.pub"), served,
+                Files.readAllBytes(dir.resolve("host_key")));
+        port = server.start();
+        return key;
     }
 }
