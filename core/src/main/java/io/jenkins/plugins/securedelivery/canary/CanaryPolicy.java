@@ -63,7 +63,7 @@ public final class CanaryPolicy {
         this.canarySelector = r.text("canary", DEFAULT_CANARY);
         this.baselineSelector = r.text("baseline", DEFAULT_BASELINE);
         this.traffic = r.text("traffic", preset.traffic());
-        this.step = r.duration(r.root, "step", Duration.ofSeconds(30));
+        this.step = r.duration(r.root, "step", Duration.ofMinutes(1));
         this.rateWindow = r.duration(r.root, "rateWindow", Duration.ofMinutes(1));
         this.minRequests = r.number(r.root, "minRequests", 100L, 1, Long.MAX_VALUE).longValue();
         this.minSamples = r.number(r.root, "minSamples", 10, 3, 100_000).intValue();
@@ -131,8 +131,8 @@ public final class CanaryPolicy {
         try {
             root = YAML.readTree(yaml);
         } catch (JacksonException e) {
-            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new CanaryPolicyException(source + (line > 0 ? ":" + line : ""), "", "is not valid YAML (" + e.getOriginalMessage() + ")",
+            // The YAML parser's own message names line and column; it is folded onto one line for logs.
+            throw new CanaryPolicyException(source, "", "is not valid YAML (" + e.getOriginalMessage().replaceAll("\\s+", " ").strip() + ")",
                     "fix the YAML syntax", e);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {

@@ -21,7 +21,7 @@ final class LivePrometheus implements MetricSource {
 
     LivePrometheus(PrometheusEndpoint endpoint) {
         this.endpoint = endpoint;
-        this.client = HttpClient.newBuilder().connectTimeout(endpoint.timeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(endpoint.timeout()).followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
     @Override
