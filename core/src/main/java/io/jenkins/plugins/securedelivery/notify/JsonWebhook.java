@@ -46,7 +46,7 @@ public final class JsonWebhook {
     /** Sends {@code secret} in header {@code name} with every request. */
     public JsonWebhook headerSecret(String name, String secret) {
         if (name == null || name.isBlank() || secret == null || secret.isEmpty()) {
-            throw new IllegalArgumentException("a secret header needs a name and a non-empty secret");
+            throw new NotifyInputException("the webhook's secret header", "needs a name and a non-empty secret", "name the header and give its secret");
         }
         this.headerName = name;
         this.headerSecret = secret;
@@ -57,7 +57,7 @@ public final class JsonWebhook {
     /** Signs every request body with HMAC-SHA256 under {@code secret}. */
     public JsonWebhook hmacSha256(byte[] secret) {
         if (secret == null || secret.length == 0) {
-            throw new IllegalArgumentException("an HMAC secret must not be empty");
+            throw new NotifyInputException("the webhook's HMAC secret", "is empty", "give the secret shared with the receiver");
         }
         this.hmacSecret = secret.clone();
         return this;
@@ -81,13 +81,13 @@ public final class JsonWebhook {
     /**
      * Sends a JSON document as it is.
      *
-     * @throws IllegalArgumentException if {@code json} is not JSON
+     * @throws NotifyInputException if {@code json} is not JSON
      */
     public NotificationResult sendJson(byte[] json) {
         try {
             JSON.readTree(json);
         } catch (IOException e) {
-            throw new IllegalArgumentException("the webhook body is not JSON: give a JSON document");
+            throw new NotifyInputException("the webhook body", "is not JSON", "give a JSON document");
         }
         Map<String, String> headers = new LinkedHashMap<>();
         if (headerName != null) {

@@ -16,7 +16,7 @@ public record Link(String text, String url, Style style) {
 
     public Link {
         if (text == null || text.isBlank() || url == null || url.isBlank()) {
-            throw new IllegalArgumentException("a link needs a text and a URL");
+            throw new NotifyInputException("a link", "needs a text and a URL", "give both, e.g. Approve=https://jenkins.example.com/job/app/42/input/");
         }
         Objects.requireNonNull(style, "style");
     }

@@ -13,7 +13,7 @@ public record Notification(String title, String text, List<Link> links) {
 
     public Notification {
         if (title == null || title.isBlank()) {
-            throw new IllegalArgumentException("a notification needs a title");
+            throw new NotifyInputException("the notification", "has no title", "give a one-line title");
         }
         text = text == null ? "" : text;
         links = List.copyOf(links);

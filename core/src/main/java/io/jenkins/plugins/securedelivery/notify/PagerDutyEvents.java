@@ -33,7 +33,7 @@ public final class PagerDutyEvents {
 
     public PagerDutyEvents(String routingKey, URI endpoint, DeliveryOptions options) {
         if (routingKey == null || routingKey.isBlank()) {
-            throw new IllegalArgumentException("the PagerDuty routing key is empty: give the Events API v2 integration key of the service");
+            throw new NotifyInputException("the PagerDuty routing key", "is empty", "give the Events API v2 integration key of the service");
         }
         this.routingKey = routingKey.strip();
         this.post = new WebhookPost("PagerDuty Events API", endpoint, List.of(this.routingKey), options);
@@ -69,7 +69,7 @@ public final class PagerDutyEvents {
 
     private ObjectNode event(String action, String dedupKey) {
         if (dedupKey == null || dedupKey.isBlank() || dedupKey.length() > DEDUP_KEY) {
-            throw new IllegalArgumentException("a PagerDuty dedup key must be 1 to 255 characters: use one per release and environment");
+            throw new NotifyInputException("the PagerDuty dedup key", "must be 1 to 255 characters", "use one per release and environment, e.g. prod/medical-platform/42");
         }
         ObjectNode event = JSON.createObjectNode();
         event.put("routing_key", routingKey);

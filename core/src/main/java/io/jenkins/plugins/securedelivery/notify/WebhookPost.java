@@ -42,7 +42,7 @@ final class WebhookPost {
         if (url == null || !url.isAbsolute() || url.getHost() == null
                 || !("https".equalsIgnoreCase(url.getScheme()) || "http".equalsIgnoreCase(url.getScheme()))) {
             // The URL is not quoted: it may hold the secret.
-            throw new IllegalArgumentException("the " + what + " URL is not an absolute http(s) URL: check the value given (it is not shown because it may hold a secret)");
+            throw new NotifyInputException("the " + what + " URL", "is not an absolute http(s) URL", "check the value given (it is not shown because it may hold a secret)");
         }
         this.channel = what + " on " + url.getHost();
         this.url = url;

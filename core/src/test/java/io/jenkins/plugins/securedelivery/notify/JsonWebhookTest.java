@@ -61,7 +61,7 @@ class JsonWebhookTest {
         JsonWebhook webhook = new JsonWebhook(receiver.url("/hooks/deploy"), SlackWebhookTest.FAST);
 
         assertThatThrownBy(() -> webhook.sendJson("event=promoted".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(NotifyInputException.class)
                 .hasMessageContaining("not JSON");
         assertThat(receiver.received).isEmpty();
     }

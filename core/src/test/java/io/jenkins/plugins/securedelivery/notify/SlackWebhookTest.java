@@ -166,7 +166,7 @@ class SlackWebhookTest {
     @Test
     void aWrongUrlIsRefusedWithoutQuotingIt() throws Exception {
         assertThatThrownBy(() -> new SlackWebhook(URI.create("hooks.slack.com" + SECRET_PATH), FAST))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(NotifyInputException.class)
                 .hasMessageNotContaining("s3cr3t")
                 .hasMessageContaining("not an absolute http(s) URL");
     }
