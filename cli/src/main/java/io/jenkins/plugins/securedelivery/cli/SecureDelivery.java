@@ -1,7 +1,9 @@
 package io.jenkins.plugins.securedelivery.cli;
 
+import io.jenkins.plugins.securedelivery.approval.ApprovalInputException;
 import io.jenkins.plugins.securedelivery.gitops.GitOpsException;
 import io.jenkins.plugins.securedelivery.gitops.OverlayException;
+import io.jenkins.plugins.securedelivery.notify.NotifyInputException;
 import io.jenkins.plugins.securedelivery.sbom.SbomInputException;
 import io.jenkins.plugins.securedelivery.signing.KeyFileException;
 import io.jenkins.plugins.securedelivery.signing.SigningInputException;
@@ -22,9 +24,9 @@ import picocli.CommandLine.Command;
 @Command(name = "secure-delivery",
         mixinStandardHelpOptions = true,
         versionProvider = SecureDelivery.Version.class,
-        description = "Supply-chain-secure GitOps delivery: SBOMs, signatures, attestations, promotion by git and DORA metrics today; canary and approvals as they land.",
+        description = "Supply-chain-secure GitOps delivery: SBOMs, signatures, attestations, promotion by git and DORA metrics today; approvals and notifications; canary as it lands.",
         subcommands = {SbomCommand.class, SignCommand.class, AttestCommand.class, ProvenanceCommand.class, VerifyCommand.class,
-                PromoteCommand.class, RollbackCommand.class, HistoryCommand.class, DoraCommand.class,
+                PromoteCommand.class, RollbackCommand.class, HistoryCommand.class, DoraCommand.class, ApprovalCommand.class, NotifyCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -54,7 +56,8 @@ public final class SecureDelivery {
         PrintWriter err = commandLine.getErr();
         if (e instanceof SbomInputException || e instanceof SigningInputException || e instanceof KeyFileException
                 || e instanceof KeylessInputException || e instanceof KeylessSigningException || e instanceof ProvenanceInputException
-                || e instanceof GitOpsException || e instanceof OverlayException) {
+                || e instanceof GitOpsException || e instanceof OverlayException || e instanceof ApprovalInputException
+                || e instanceof NotifyInputException) {
             err.println("secure-delivery: " + e.getMessage());
             return BAD_INPUT;
         }
