@@ -1,11 +1,15 @@
 package io.jenkins.plugins.securedelivery.cli;
 
+import io.jenkins.plugins.securedelivery.approval.ApprovalRecord;
 import io.jenkins.plugins.securedelivery.gitops.CommitSigning;
 import io.jenkins.plugins.securedelivery.gitops.GitOpsException;
 import io.jenkins.plugins.securedelivery.gitops.ImagePin;
 import io.jenkins.plugins.securedelivery.gitops.OverlayEditor;
 import io.jenkins.plugins.securedelivery.gitops.Promotion;
 import io.jenkins.plugins.securedelivery.gitops.PromotionResult;
+import io.jenkins.plugins.securedelivery.signing.KeyFiles;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,6 +55,14 @@ final class PromoteCommand implements Callable<Integer> {
     @Option(names = "--approver", paramLabel = "USER", description = "Who approved (repeatable).")
     List<String> approvers = new ArrayList<>();
 
+    @Option(names = "--approval", paramLabel = "FILE", description = "A signed approval record (secure-delivery approval check --out): "
+            + "the promotion goes ahead only if it approves these digests for this environment and has not expired; its approvers "
+            + "become the Approved-By trailers. Needs --approval-key.")
+    Path approval;
+
+    @Option(names = "--approval-key", paramLabel = "FILE", description = "Public key that signed the approval record.")
+    Path approvalKey;
+
     @Option(names = "--author", paramLabel = "NAME <EMAIL>", description = "Author and committer of the commit. Default: secure-delivery <secure-delivery@localhost>.")
     String author;
 
@@ -77,7 +89,17 @@ final class PromoteCommand implements Callable<Integer> {
             }
             promotion.images(pins);
         }
-        promotion.editor(pins -> new OverlayEditor(pins, addMissing))
+        ApprovalRecord record = approvalRecord();
+        if (record != null) {
+            approvers = record.approvers();
+        }
+        // The check runs on the pins actually promoted (with --from they are read from the checkout), before anything is committed.
+        promotion.editor(pins -> {
+            if (record != null) {
+                record.checkCovers(approval.toString(), gitops.environment, pins.stream().map(ImagePin::digest).toList(), Instant.now());
+            }
+            return new OverlayEditor(pins, addMissing);
+        })
                 .sourceRepository(sourceRepository).sourceCommit(sourceCommit).sourceCommittedAt(sourceCommittedAt)
                 .runUrl(runUrl).approvers(approvers);
         Authors.apply(author, promotion::author);
@@ -89,5 +111,21 @@ final class PromoteCommand implements Callable<Integer> {
         spec.commandLine().getErr().println(result.summary());
         spec.commandLine().getOut().println(result.commit());
         return 0;
+    }
+
+    private ApprovalRecord approvalRecord() throws IOException {
+        if (approval == null) {
+            if (approvalKey != null) {
+                throw new GitOpsException("--approval-key " + approvalKey, "was given without --approval", "give the approval record too");
+            }
+            return null;
+        }
+        if (approvalKey == null) {
+            throw new GitOpsException("--approval " + approval, "cannot be trusted without the signer's public key", "add --approval-key FILE");
+        }
+        if (!approvers.isEmpty()) {
+            throw new GitOpsException("--approver", "was given with --approval", "let the approval record name the approvers");
+        }
+        return ApprovalRecord.verify(approval.toString(), Files.readAllBytes(approval), KeyFiles.readVerificationKey(approvalKey));
     }
 }

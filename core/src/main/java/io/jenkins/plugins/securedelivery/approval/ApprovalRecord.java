@@ -3,12 +3,15 @@ package io.jenkins.plugins.securedelivery.approval;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jenkins.plugins.securedelivery.oci.ImageReference;
 import io.jenkins.plugins.securedelivery.signing.DsseEnvelope;
 import io.jenkins.plugins.securedelivery.signing.SigningKey;
 import io.jenkins.plugins.securedelivery.signing.VerificationKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -71,6 +74,30 @@ public record ApprovalRecord(ApprovalRequest request, List<ApprovalDecision> app
     /** Whether a promotion may still rely on this approval at {@code time}. */
     public boolean isUsableAt(Instant time) {
         return time.isBefore(expiresAt);
+    }
+
+    /**
+     * Checks that this approval allows promoting images with {@code digests} to {@code environment} at {@code time}:
+     * the same environment, every digest among the approved images, and not expired. {@code name} is the record as the
+     * user knows it (a file), for the message.
+     *
+     * @throws ApprovalInputException naming what the approval does not cover
+     */
+    public void checkCovers(String name, String environment, Collection<String> digests, Instant time) {
+        if (!request.environment().equals(environment)) {
+            throw new ApprovalInputException(name, "approves a release for " + request.environment() + ", not for " + environment,
+                    "give the approval record of " + environment);
+        }
+        Set<String> approved = new HashSet<>();
+        request.images().forEach(image -> approved.add(ImageReference.parse(image).digest()));
+        List<String> missing = digests.stream().filter(d -> !approved.contains(d)).toList();
+        if (!missing.isEmpty()) {
+            throw new ApprovalInputException(name, "does not approve " + String.join(", ", missing) + " (it approves "
+                    + String.join(", ", request.images()) + ")", "ask for approval of the release being promoted");
+        }
+        if (!isUsableAt(time)) {
+            throw new ApprovalInputException(name, "expired at " + expiresAt, "ask for a new approval");
+        }
     }
 
     /** The record as JSON: the payload that is signed. */
