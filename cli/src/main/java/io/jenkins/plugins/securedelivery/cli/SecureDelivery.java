@@ -1,5 +1,7 @@
 package io.jenkins.plugins.securedelivery.cli;
 
+import io.jenkins.plugins.securedelivery.evidence.AuditLogException;
+import io.jenkins.plugins.securedelivery.evidence.EvidenceInputException;
 import io.jenkins.plugins.securedelivery.gitops.GitOpsException;
 import io.jenkins.plugins.securedelivery.gitops.OverlayException;
 import io.jenkins.plugins.securedelivery.sbom.SbomInputException;
@@ -22,10 +24,10 @@ import picocli.CommandLine.Command;
 @Command(name = "secure-delivery",
         mixinStandardHelpOptions = true,
         versionProvider = SecureDelivery.Version.class,
-        description = "Supply-chain-secure GitOps delivery: SBOMs, signatures, attestations, promotion by git and DORA metrics today; canary and approvals as they land.",
+        description = "Supply-chain-secure GitOps delivery: SBOMs, signatures, attestations, promotion by git, DORA metrics, evidence bundles and audit logs today; canary and approvals as they land.",
         subcommands = {SbomCommand.class, SignCommand.class, AttestCommand.class, ProvenanceCommand.class, VerifyCommand.class,
                 PromoteCommand.class, RollbackCommand.class, HistoryCommand.class, DoraCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class},
+                EvidenceCommand.class, AuditCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
@@ -54,7 +56,8 @@ public final class SecureDelivery {
         PrintWriter err = commandLine.getErr();
         if (e instanceof SbomInputException || e instanceof SigningInputException || e instanceof KeyFileException
                 || e instanceof KeylessInputException || e instanceof KeylessSigningException || e instanceof ProvenanceInputException
-                || e instanceof GitOpsException || e instanceof OverlayException) {
+                || e instanceof GitOpsException || e instanceof OverlayException
+                || e instanceof EvidenceInputException || e instanceof AuditLogException) {
             err.println("secure-delivery: " + e.getMessage());
             return BAD_INPUT;
         }

@@ -83,9 +83,10 @@ public final class EvidenceStore {
         return new Pushed(pinned, pinned.repositoryReference().withDigest(stored.digest()).toString());
     }
 
-    /** The evidence artifacts referring to {@code image} (a reference with a digest). */
+    /** The evidence artifacts referring to {@code image}; a tag is resolved to its digest first. */
     public List<Descriptor> list(ImageReference image) throws IOException {
-        return store.referrers(image, ARTIFACT_TYPE);
+        ImageReference pinned = image.digest() != null ? image : image.withDigest(store.resolve(image).digest());
+        return store.referrers(pinned, ARTIFACT_TYPE);
     }
 
     /** The bundle (the zip) held by the evidence artifact {@code artifactDigest} of {@code image}'s repository. */
