@@ -208,6 +208,10 @@ public final class EvidenceBundle {
         }
         try {
             Instant time = Instant.ofEpochSecond(Long.parseLong(epoch.strip()));
+            if (time.isAfter(EvidenceZip.LATEST)) {
+                throw new EvidenceInputException("SOURCE_DATE_EPOCH", "'" + epoch + "' is after 2107, which zip cannot date",
+                        "set it to the commit time in seconds, e.g. $(git log -1 --format=%ct)");
+            }
             // Zip cannot date anything before 1980; earlier commit times all become the default.
             return time.isBefore(DEFAULT_ENTRY_TIME) ? DEFAULT_ENTRY_TIME : time;
         } catch (NumberFormatException | java.time.DateTimeException e) {

@@ -37,7 +37,7 @@ final class EvidenceZip implements AutoCloseable {
      * before what zip can hold.
      */
     static final Instant EARLIEST = Instant.parse("1980-02-01T00:00:00Z");
-    private static final Instant DOS_END = Instant.parse("2107-12-31T23:59:58Z");
+    static final Instant LATEST = Instant.parse("2107-12-31T23:59:58Z");
 
     private final ZipFile zip;
     private final List<ZipArchiveEntry> entries;
@@ -49,7 +49,7 @@ final class EvidenceZip implements AutoCloseable {
 
     /** The zip of {@code entries} (name to content; the map's order is the zip's), every entry dated {@code time}. */
     static byte[] write(SortedMap<String, byte[]> entries, Instant time) {
-        if (time.isBefore(EARLIEST) || time.isAfter(DOS_END)) {
+        if (time.isBefore(EARLIEST) || time.isAfter(LATEST)) {
             throw new IllegalArgumentException("zip entry time " + time + " is outside February 1980 to 2107, which zip entries can hold");
         }
         // Zip stores the local wall-clock time; writing the UTC fields as local time makes the bytes the same in every time zone.

@@ -132,6 +132,8 @@ class EvidenceBundleTest {
         assertThat(EvidenceBundle.entryTime(Map.of())).isEqualTo(Instant.parse("1980-02-01T00:00:00Z"));
         assertThat(EvidenceBundle.entryTime(Map.of("SOURCE_DATE_EPOCH", "1795000000"))).isEqualTo(Instant.ofEpochSecond(1795000000));
         assertThat(EvidenceBundle.entryTime(Map.of("SOURCE_DATE_EPOCH", "0"))).isEqualTo(EvidenceBundle.DEFAULT_ENTRY_TIME);
+        assertThatThrownBy(() -> EvidenceBundle.entryTime(Map.of("SOURCE_DATE_EPOCH", "9999999999")))
+                .isInstanceOf(EvidenceInputException.class).hasMessageContaining("after 2107");
         assertThatThrownBy(() -> EvidenceBundle.entryTime(Map.of("SOURCE_DATE_EPOCH", "yesterday")))
                 .isInstanceOf(EvidenceInputException.class).hasMessageContaining("SOURCE_DATE_EPOCH").hasMessageContaining("'yesterday'");
     }
