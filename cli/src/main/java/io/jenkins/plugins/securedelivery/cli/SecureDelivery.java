@@ -1,6 +1,8 @@
 package io.jenkins.plugins.securedelivery.cli;
 
 import io.jenkins.plugins.securedelivery.approval.ApprovalInputException;
+import io.jenkins.plugins.securedelivery.evidence.AuditLogException;
+import io.jenkins.plugins.securedelivery.evidence.EvidenceInputException;
 import io.jenkins.plugins.securedelivery.gitops.GitOpsException;
 import io.jenkins.plugins.securedelivery.gitops.OverlayException;
 import io.jenkins.plugins.securedelivery.notify.NotifyInputException;
@@ -24,10 +26,10 @@ import picocli.CommandLine.Command;
 @Command(name = "secure-delivery",
         mixinStandardHelpOptions = true,
         versionProvider = SecureDelivery.Version.class,
-        description = "Supply-chain-secure GitOps delivery: SBOMs, signatures, attestations, promotion by git and DORA metrics today; approvals and notifications; canary as it lands.",
+        description = "Supply-chain-secure GitOps delivery: SBOMs, signatures, attestations, promotion by git, DORA metrics, approvals, notifications, evidence bundles and audit logs; canary analysis.",
         subcommands = {SbomCommand.class, SignCommand.class, AttestCommand.class, ProvenanceCommand.class, VerifyCommand.class,
                 PromoteCommand.class, RollbackCommand.class, HistoryCommand.class, DoraCommand.class, ApprovalCommand.class, NotifyCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class},
+                EvidenceCommand.class, AuditCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
@@ -57,7 +59,7 @@ public final class SecureDelivery {
         if (e instanceof SbomInputException || e instanceof SigningInputException || e instanceof KeyFileException
                 || e instanceof KeylessInputException || e instanceof KeylessSigningException || e instanceof ProvenanceInputException
                 || e instanceof GitOpsException || e instanceof OverlayException || e instanceof ApprovalInputException
-                || e instanceof NotifyInputException) {
+                || e instanceof NotifyInputException || e instanceof EvidenceInputException || e instanceof AuditLogException) {
             err.println("secure-delivery: " + e.getMessage());
             return BAD_INPUT;
         }

@@ -45,6 +45,11 @@ final class SignerOptions {
     }
 
     SigningKey signingKey() {
+        return readKey(key, passwordEnv, passwordFile);
+    }
+
+    /** The key file read with the password from {@code passwordEnv}, {@code passwordFile} or COSIGN_PASSWORD, as cosign does. */
+    static SigningKey readKey(Path key, String passwordEnv, Path passwordFile) {
         PasswordSource password = passwordEnv != null ? PasswordSource.environment(passwordEnv)
                 : passwordFile != null ? PasswordSource.file(passwordFile)
                 : System.getenv("COSIGN_PASSWORD") != null ? PasswordSource.environment("COSIGN_PASSWORD")

@@ -3,12 +3,16 @@ package io.jenkins.plugins.securedelivery.signing;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * A private ECDSA P-256 key and its public half. It signs; it is never printed: {@link #toString()} shows the public
  * key's hint only.
  */
 public final class SigningKey {
+
+    // Not registered globally: inside Jenkins the bouncycastle-api plugin owns the JVM's provider list.
+    private static final BouncyCastleProvider BOUNCY_CASTLE = new BouncyCastleProvider();
 
     private final ECPrivateKey key;
     private final VerificationKey verificationKey;
@@ -22,10 +26,14 @@ public final class SigningKey {
         return verificationKey;
     }
 
-    /** The ECDSA P-256 SHA-256 signature of {@code data}, ASN.1 DER encoded as cosign writes it. */
+    /**
+     * The ECDSA P-256 SHA-256 signature of {@code data}, ASN.1 DER encoded as cosign writes it. The nonce is derived
+     * from the key and the data (RFC 6979), so the same data gives the same signature: signed evidence bundles are
+     * reproducible byte for byte, and no weak random number generator can leak the key. Verifiers see plain ECDSA.
+     */
     public byte[] sign(byte[] data) {
         try {
-            Signature signer = Signature.getInstance("SHA256withECDSA");
+            Signature signer = Signature.getInstance("SHA256withECDDSA", BOUNCY_CASTLE);
             signer.initSign(key);
             signer.update(data);
             return signer.sign();
