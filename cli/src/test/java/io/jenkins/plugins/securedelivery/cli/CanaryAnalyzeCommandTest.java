@@ -19,7 +19,7 @@ import picocli.CommandLine;
  */
 class CanaryAnalyzeCommandTest {
 
-    static final Path RESOURCES = Path.of("src/main/resources/canary").toAbsolutePath();
+    static final Path RESOURCES = Path.of("../demo/canary").toAbsolutePath();
     static final Path RECORDING = RESOURCES.resolve("bad-canary-recording.json");
     static final Path POLICY = RESOURCES.resolve("demo-policy.yaml");
 

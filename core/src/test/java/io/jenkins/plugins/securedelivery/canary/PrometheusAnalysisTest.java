@@ -42,7 +42,7 @@ class PrometheusAnalysisTest {
             minSamples: 8
             """;
     static final Duration WINDOW = Duration.ofSeconds(20);
-    /** The recording the demo replays is made here; cli/src/main/resources/canary/README.md says how it is copied. */
+    /** The recording the demo replays is made here; demo/canary/README.md says how it is copied. */
     static final Path RECORDING = Path.of("target", "recordings", "bad-canary.json");
 
     @TempDir
@@ -283,7 +283,7 @@ class PrometheusAnalysisTest {
     @Test
     void aRecordedRunReplaysToTheSameVerdictWithoutPrometheus() throws Exception {
         MetricRecording.Recorder recorder = new MetricRecording.Recorder(new LivePrometheus(prometheus.endpoint()));
-        CanaryPolicy demo = CanaryPolicy.load(Path.of("../cli/src/main/resources/canary/demo-policy.yaml"));
+        CanaryPolicy demo = CanaryPolicy.load(Path.of("../demo/canary/demo-policy.yaml"));
         Instant to = Instant.now().minusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Instant from = to.minus(WINDOW);
         AnalysisTarget target = AnalysisTarget.none();
@@ -305,7 +305,7 @@ class PrometheusAnalysisTest {
 
     @Test
     void aRecordingWithoutTheAskedQueryIsAFailureThatSaysWhatToDo() throws Exception {
-        MetricRecording recording = MetricRecording.read(Path.of("../cli/src/main/resources/canary/bad-canary-recording.json"));
+        MetricRecording recording = MetricRecording.read(Path.of("../demo/canary/bad-canary-recording.json"));
 
         CanaryVerdict verdict = new PrometheusAnalysis(policy, recording).analyze(scenario("healthy"), recording.from(), recording.to());
 
