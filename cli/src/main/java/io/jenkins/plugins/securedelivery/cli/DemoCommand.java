@@ -1,5 +1,6 @@
 package io.jenkins.plugins.securedelivery.cli;
 
+import io.jenkins.plugins.securedelivery.approval.ApprovalRecord;
 import io.jenkins.plugins.securedelivery.gitops.Deployment;
 import io.jenkins.plugins.securedelivery.gitops.DeploymentHistory;
 import io.jenkins.plugins.securedelivery.gitops.ImagePin;
@@ -57,8 +58,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the delivery flow on the bundled sample application (a Go gateway, an npm console, Python tooling) "
                 + "in a temporary workspace, printing each stage.",
-                "Stages today: SBOM, build, sign, attest, verify, promote (dev, staging, prod), rollback, history and DORA.",
-                "Canary analysis, quality gates and approvals join as they land."})
+                "Stages: SBOM, build, sign, attest, verify, approval (CAB for prod), promote (dev, staging, prod), rollback,",
+                "history and DORA, evidence bundle and audit log."})
 final class DemoCommand implements Callable<Integer> {
 
     /** One stage of the flow; later stages read what earlier ones left in the workspace. */
@@ -80,9 +81,10 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = prepareWorkspace();
         Path app = dir.resolve("sample-app");
         copySampleApp(app);
+        copyTree(resource("/demo/policies/approvals.yaml").getParent(), dir.resolve("policies"));
         out.println("== Secure Delivery demo: the sample medical platform, in " + dir);
         List<Stage> stages = List.of(new SbomStage(), new BuildStage(), new SignStage(), new AttestStage(), new VerifyStage(),
-                new PromoteStage(), new RollbackStage(), new HistoryStage());
+                new ApprovalStage(), new PromoteStage(), new RollbackStage(), new HistoryStage(), new EvidenceStage());
         int number = 1;
         for (Stage stage : stages) {
             out.printf("%n[%d/%d] %s%n", number, stages.size(), stage.name());
@@ -225,6 +227,11 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The image name the overlays know (seed 000's single image). */
     static final String OVERLAY_IMAGE = "ghcr.io/org/medical-platform";
+    /** Where the release's image is published (an example registry: the demo keeps the image in an OCI layout). */
+    static final String REGISTRY_IMAGE = "registry.example.com/medical/platform";
+    static final String SOURCE_REPOSITORY = "https://git.example.com/medical/platform.git";
+    static final String SOURCE_COMMIT = "4f1b2c3d4e5f60718293a4b5c6d7e8f901234567";
+    static final String RUN_URL = "https://jenkins.example.com/job/medical/job/platform/job/main/42/";
 
     /** The GitOps repository: a local bare repository made from the demo's sample (demo/gitops). */
     static String gitopsRepository(Path workspace) {
@@ -235,9 +242,8 @@ final class DemoCommand implements Callable<Integer> {
                                    List<String> approvers) {
         Promotion promotion = new Promotion().repository(gitopsRepository(workspace)).environment(environment)
                 .editor(pins -> new OverlayEditor(pins, false))
-                .sourceRepository("https://git.example.com/medical/platform.git")
-                .sourceCommit("4f1b2c3d4e5f60718293a4b5c6d7e8f901234567").sourceCommittedAt(committedAt)
-                .runUrl("https://jenkins.example.com/job/medical/job/platform/job/main/42/").approvers(approvers)
+                .sourceRepository(SOURCE_REPOSITORY).sourceCommit(SOURCE_COMMIT).sourceCommittedAt(committedAt)
+                .runUrl(RUN_URL).approvers(approvers)
                 .author("Release Bot", "release-bot@example.com");
         if (from != null) {
             promotion.from(from, OverlayEditor::current);
@@ -259,12 +265,16 @@ final class DemoCommand implements Callable<Integer> {
             seedGitopsRepository(workspace);
             out.println("  repository " + gitopsRepository(workspace) + " (seed 000's deploy/kustomize layout)");
             Descriptor image = layout(workspace).resolve(IMAGE);
-            ImagePin pin = new ImagePin(OVERLAY_IMAGE, "registry.example.com/medical/platform", image.digest());
+            ImagePin pin = new ImagePin(OVERLAY_IMAGE, REGISTRY_IMAGE, image.digest());
             Instant committed = Instant.now().minusSeconds(3 * 3600);
             out.println("  dev        " + promote(workspace, "dev", null, List.of(pin), committed, List.of()).summary());
             out.println("  staging    " + promote(workspace, "staging", "dev", null, committed, List.of()).summary());
-            out.println("  prod       " + promote(workspace, "prod", "staging", null, committed, List.of("alice", "bob")).summary());
-            out.println("  again      " + promote(workspace, "prod", "staging", null, committed, List.of("alice", "bob")).summary());
+            ApprovalRecord approval = ApprovalStage.verifiedRecord(workspace);
+            approval.checkCovers(ApprovalStage.RECORD, "prod", List.of(image.digest()), Instant.now());
+            out.println("  approval   " + ApprovalStage.RECORD + " verified: it approves this digest for prod, by "
+                    + String.join(", ", approval.approvers()));
+            out.println("  prod       " + promote(workspace, "prod", "staging", null, committed, approval.approvers()).summary());
+            out.println("  again      " + promote(workspace, "prod", "staging", null, committed, approval.approvers()).summary());
             return true;
         }
     }
@@ -282,7 +292,7 @@ final class DemoCommand implements Callable<Integer> {
             Descriptor image = new ImageFromFiles(workspace.resolve("sample-app")).entrypoint(List.of("/app/gateway", "--release=1.4.1"))
                     .push(layout(workspace), next);
             new ImageSignatures(layout(workspace)).sign(next, demoKey(workspace), ImageSignatures.allFormats(), Instant.now());
-            ImagePin pin = new ImagePin(OVERLAY_IMAGE, "registry.example.com/medical/platform", image.digest());
+            ImagePin pin = new ImagePin(OVERLAY_IMAGE, REGISTRY_IMAGE, image.digest());
             Instant committed = Instant.now().minusSeconds(1800);
             promote(workspace, "dev", null, List.of(pin), committed, List.of());
             promote(workspace, "staging", "dev", null, committed, List.of());

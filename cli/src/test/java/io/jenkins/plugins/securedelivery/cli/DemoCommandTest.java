@@ -16,11 +16,14 @@ class DemoCommandTest {
         CommandLineRun run = CommandLineRun.of("demo", "--workspace", workspace.toString());
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-        assertThat(run.out()).contains("[1/8] SBOM").contains("valid against the CycloneDX 1.6 schema")
-                .contains("[5/8] Verify").contains("PASSED verification of sha256:").contains("a stranger's key: FAILED, as it must")
+        assertThat(run.out()).contains("] SBOM").contains("valid against the CycloneDX 1.6 schema")
+                .contains("] Verify").contains("PASSED verification of sha256:").contains("a stranger's key: FAILED, as it must")
+                .contains("APPROVED prod: approved by alice, bob").contains("no self-approval: carol is the commit author")
+                .contains("approval-prod.json verified: it approves this digest for prod")
                 .contains("promoted 1 image(s) to prod").contains("prod already runs these images").contains("(release 1.4.0 again)")
                 .contains("change failure rate:   50.0%")
-                .contains("== Done: 8 stage(s) passed");
+                .contains("PASSED verification of evidence bundle").contains("INTACT audit log")
+                .containsPattern("== Done: \\d+ stage\\(s\\) passed");
         assertThat(run.out()).contains("pkg:golang/github.com/google/uuid@v1.6.0", "pkg:npm/chart.js@", "pkg:pypi/requests@2.32.3");
         assertThat(workspace.resolve("sample-app/web/package-lock.json")).isRegularFile();
         assertThat(Files.size(workspace.resolve("sbom.cdx.json"))).isPositive();
