@@ -1,17 +1,6 @@
 package io.jenkins.plugins.securedelivery.cli;
 
-import io.jenkins.plugins.securedelivery.approval.ApprovalInputException;
-import io.jenkins.plugins.securedelivery.evidence.AuditLogException;
-import io.jenkins.plugins.securedelivery.evidence.EvidenceInputException;
-import io.jenkins.plugins.securedelivery.gitops.GitOpsException;
-import io.jenkins.plugins.securedelivery.gitops.OverlayException;
-import io.jenkins.plugins.securedelivery.notify.NotifyInputException;
-import io.jenkins.plugins.securedelivery.sbom.SbomInputException;
-import io.jenkins.plugins.securedelivery.signing.KeyFileException;
-import io.jenkins.plugins.securedelivery.signing.SigningInputException;
-import io.jenkins.plugins.securedelivery.signing.keyless.KeylessInputException;
-import io.jenkins.plugins.securedelivery.signing.keyless.KeylessSigningException;
-import io.jenkins.plugins.securedelivery.signing.provenance.ProvenanceInputException;
+import io.jenkins.plugins.securedelivery.InputException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
@@ -56,10 +45,7 @@ public final class SecureDelivery {
 
     private static int handle(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
-        if (e instanceof SbomInputException || e instanceof SigningInputException || e instanceof KeyFileException
-                || e instanceof KeylessInputException || e instanceof KeylessSigningException || e instanceof ProvenanceInputException
-                || e instanceof GitOpsException || e instanceof OverlayException || e instanceof ApprovalInputException
-                || e instanceof NotifyInputException || e instanceof EvidenceInputException || e instanceof AuditLogException) {
+        if (e instanceof InputException) {
             err.println("secure-delivery: " + e.getMessage());
             return BAD_INPUT;
         }

@@ -1,11 +1,12 @@
 package io.jenkins.plugins.securedelivery.approval;
 
+import io.jenkins.plugins.securedelivery.InputException;
 /**
  * An approval input that cannot be used: a policy file with a missing or wrong field, a request refused up front (no
  * change ticket, an environment the policy does not know), a request or decisions file that is not what it should be.
  * The message names the input (file and field), the problem and the fix.
  */
-public class ApprovalInputException extends RuntimeException {
+public class ApprovalInputException extends InputException {
 
     /**
      * @param input   what the user gave, as they know it: {@code approvals.yaml: environments.prod.required}
@@ -13,6 +14,6 @@ public class ApprovalInputException extends RuntimeException {
      * @param fix     what the user can do about it
      */
     public ApprovalInputException(String input, String problem, String fix) {
-        super(input + ": " + problem + ". " + Character.toUpperCase(fix.charAt(0)) + fix.substring(1));
+        super(input, problem, fix);
     }
 }

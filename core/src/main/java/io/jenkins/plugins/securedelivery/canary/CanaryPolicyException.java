@@ -1,11 +1,12 @@
 package io.jenkins.plugins.securedelivery.canary;
 
+import io.jenkins.plugins.securedelivery.InputException;
 /**
  * A canary policy that cannot be used: unreadable YAML, an unknown or missing field, a value out of range, a template
  * naming a variable nobody provides. The message names the file, the field (as a path such as {@code metrics[1].max}),
  * what is wrong and what to do.
  */
-public class CanaryPolicyException extends RuntimeException {
+public class CanaryPolicyException extends InputException {
 
     /**
      * @param source  the policy file as the user named it, or a description such as "built-in default policy"
@@ -18,7 +19,6 @@ public class CanaryPolicyException extends RuntimeException {
     }
 
     public CanaryPolicyException(String source, String field, String problem, String fix, Throwable cause) {
-        super(source + (field.isEmpty() ? "" : ": " + field) + ": " + problem + ". "
-                + Character.toUpperCase(fix.charAt(0)) + fix.substring(1), cause);
+        super(source + (field.isEmpty() ? "" : ": " + field), problem, fix, cause);
     }
 }

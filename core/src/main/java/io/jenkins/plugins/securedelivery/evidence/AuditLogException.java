@@ -1,11 +1,12 @@
 package io.jenkins.plugins.securedelivery.evidence;
 
+import io.jenkins.plugins.securedelivery.InputException;
 /**
  * An audit entry that cannot be appended: a blank field, a detail that names a secret, a log whose last line is
  * damaged, a log that cannot be written. The message names the log or field, the problem and the fix; nothing was
  * appended.
  */
-public class AuditLogException extends RuntimeException {
+public class AuditLogException extends InputException {
 
     /**
      * @param input   the log file or the field, as the user named it
@@ -13,6 +14,6 @@ public class AuditLogException extends RuntimeException {
      * @param fix     what the user can do about it
      */
     public AuditLogException(String input, String problem, String fix) {
-        super(input + ": " + problem + ". " + Character.toUpperCase(fix.charAt(0)) + fix.substring(1));
+        super(input, problem, fix);
     }
 }

@@ -1,11 +1,12 @@
 package io.jenkins.plugins.securedelivery.gitops;
 
+import io.jenkins.plugins.securedelivery.InputException;
 /**
  * A promotion, rollback or history read that could not be done, and left the GitOps repository as it was. The
  * message names the repository or overlay, the problem and the fix; it never contains a token, a password or a key.
  * Subclasses mark the failures a caller may treat differently.
  */
-public class GitOpsException extends RuntimeException {
+public class GitOpsException extends InputException {
 
     /**
      * @param input   what the user gave, as they named it (a repository URL without credentials, an overlay path)
@@ -18,7 +19,7 @@ public class GitOpsException extends RuntimeException {
 
     public GitOpsException(String input, String problem, String fix, Throwable cause) {
         // The cause's message is deliberately not copied: transport messages may quote a URL with credentials.
-        super(input + ": " + problem + ". " + Character.toUpperCase(fix.charAt(0)) + fix.substring(1), cause);
+        super(input, problem, fix, cause);
     }
 
     /** The server refused the credentials, or asked for some and none were given. */

@@ -1,11 +1,12 @@
 package io.jenkins.plugins.securedelivery.gitops;
 
+import io.jenkins.plugins.securedelivery.InputException;
 /**
  * An overlay that cannot be read or edited as asked: a missing directory or kustomization, malformed YAML, an
  * {@code images:} that is not a list, an image the overlay does not mention, a name listed twice. The message names
  * the file (and line when known), what is wrong, and what to do; nothing is written when it is thrown.
  */
-public class OverlayException extends RuntimeException {
+public class OverlayException extends InputException {
 
     private final String file;
     private final int line;
@@ -21,8 +22,7 @@ public class OverlayException extends RuntimeException {
     }
 
     public OverlayException(String file, int line, String problem, String fix, Throwable cause) {
-        super(file + (line > 0 ? ":" + line : "") + ": " + problem + ". "
-                + Character.toUpperCase(fix.charAt(0)) + fix.substring(1), cause);
+        super(file + (line > 0 ? ":" + line : ""), problem, fix, cause);
         this.file = file;
         this.line = line;
     }

@@ -1,10 +1,11 @@
 package io.jenkins.plugins.securedelivery.sbom;
 
+import io.jenkins.plugins.securedelivery.InputException;
 /**
  * Input the SBOM cannot be made from: an unreadable or malformed lock file, an unresolvable dependency, an unknown
  * format, an unsafe archive. The message names the file (and line when known), what is wrong, and what to do.
  */
-public class SbomInputException extends RuntimeException {
+public class SbomInputException extends InputException {
 
     private final String file;
     private final int line;
@@ -20,13 +21,9 @@ public class SbomInputException extends RuntimeException {
     }
 
     public SbomInputException(String file, int line, String problem, String fix, Throwable cause) {
-        super(file + (line > 0 ? ":" + line : "") + ": " + problem + ". " + sentence(fix), cause);
+        super(file + (line > 0 ? ":" + line : ""), problem, fix, cause);
         this.file = file;
         this.line = line;
-    }
-
-    private static String sentence(String fix) {
-        return fix == null || fix.isEmpty() ? "" : Character.toUpperCase(fix.charAt(0)) + fix.substring(1);
     }
 
     public String file() {

@@ -1,10 +1,11 @@
 package io.jenkins.plugins.securedelivery.signing;
 
+import io.jenkins.plugins.securedelivery.InputException;
 /**
  * A key file that cannot be used: unreadable, not PEM, the wrong kind of key, an unsupported curve, a wrong password.
  * The message names the file, what is wrong and what to do; it never contains key material or the password.
  */
-public class KeyFileException extends RuntimeException {
+public class KeyFileException extends InputException {
 
     private final String file;
 
@@ -19,7 +20,7 @@ public class KeyFileException extends RuntimeException {
 
     public KeyFileException(String file, String problem, String fix, Throwable cause) {
         // The cause's message is deliberately not copied: a parser's message may quote the input.
-        super(file + ": " + problem + ". " + Character.toUpperCase(fix.charAt(0)) + fix.substring(1), cause);
+        super(file, problem, fix, cause);
         this.file = file;
     }
 

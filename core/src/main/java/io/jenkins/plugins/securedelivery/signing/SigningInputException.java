@@ -1,11 +1,12 @@
 package io.jenkins.plugins.securedelivery.signing;
 
+import io.jenkins.plugins.securedelivery.InputException;
 /**
  * Input a signature or attestation cannot be made from: a predicate that is not a JSON object, an unknown predicate
  * type, a digest that is not {@code sha256:<hex>}, an existing signature manifest that is not one. The message names
  * the input, the problem and the fix.
  */
-public class SigningInputException extends RuntimeException {
+public class SigningInputException extends InputException {
 
     /**
      * @param input   what the user gave, as they know it (a file, "--type", an image digest)
@@ -13,6 +14,6 @@ public class SigningInputException extends RuntimeException {
      * @param fix     what the user can do about it
      */
     public SigningInputException(String input, String problem, String fix) {
-        super(input + ": " + problem + ". " + Character.toUpperCase(fix.charAt(0)) + fix.substring(1));
+        super(input, problem, fix);
     }
 }
