@@ -1,5 +1,6 @@
 package io.jenkins.plugins.securedelivery.cli;
 
+import io.jenkins.plugins.securedelivery.gates.GateInputException;
 import io.jenkins.plugins.securedelivery.gitops.GitOpsException;
 import io.jenkins.plugins.securedelivery.gitops.OverlayException;
 import io.jenkins.plugins.securedelivery.sbom.SbomInputException;
@@ -22,14 +23,14 @@ import picocli.CommandLine.Command;
 @Command(name = "secure-delivery",
         mixinStandardHelpOptions = true,
         versionProvider = SecureDelivery.Version.class,
-        description = "Supply-chain-secure GitOps delivery: SBOMs, signatures, attestations, promotion by git and DORA metrics today; canary and approvals as they land.",
+        description = "Supply-chain-secure GitOps delivery: SBOMs, signatures, attestations, quality gates, promotion by git and DORA metrics today; canary and approvals as they land.",
         subcommands = {SbomCommand.class, SignCommand.class, AttestCommand.class, ProvenanceCommand.class, VerifyCommand.class,
-                PromoteCommand.class, RollbackCommand.class, HistoryCommand.class, DoraCommand.class,
+                GateCommand.class, PromoteCommand.class, RollbackCommand.class, HistoryCommand.class, DoraCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
-                "1:a check or gate failed (invalid SBOM, missing components...)",
+                "1:a check or gate failed (invalid SBOM, missing components, quality gate...)",
                 "2:bad usage or bad input (the message names the input and what to do)",
                 "3:internal error: a bug, please report it with the stack trace"})
 public final class SecureDelivery {
@@ -54,7 +55,7 @@ public final class SecureDelivery {
         PrintWriter err = commandLine.getErr();
         if (e instanceof SbomInputException || e instanceof SigningInputException || e instanceof KeyFileException
                 || e instanceof KeylessInputException || e instanceof KeylessSigningException || e instanceof ProvenanceInputException
-                || e instanceof GitOpsException || e instanceof OverlayException) {
+                || e instanceof GitOpsException || e instanceof OverlayException || e instanceof GateInputException) {
             err.println("secure-delivery: " + e.getMessage());
             return BAD_INPUT;
         }
