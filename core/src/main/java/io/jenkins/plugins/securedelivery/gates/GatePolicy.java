@@ -68,7 +68,7 @@ public final class GatePolicy {
             root = YAML.readTree(yaml);
         } catch (JacksonException e) {
             int line = e.getLocation() != null ? e.getLocation().getLineNr() : 0;
-            throw new GateInputException(source + (line > 0 ? ":" + line : ""), "not valid YAML (" + firstLine(e.getOriginalMessage()) + ")",
+            throw new GateInputException(source + (line > 0 ? ":" + line : ""), "not valid YAML (" + XmlReports.firstLine(e.getOriginalMessage()) + ")",
                     "fix the syntax; docs/gates.md shows a complete policy");
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
@@ -284,13 +284,5 @@ public final class GatePolicy {
                     "every waiver names the finding (id), a reason, an owner and an expiry date (expires: YYYY-MM-DD)");
         }
         return value.asText().trim();
-    }
-
-    static String firstLine(String text) {
-        if (text == null) {
-            return "no details";
-        }
-        int newline = text.indexOf('\n');
-        return newline < 0 ? text : text.substring(0, newline);
     }
 }

@@ -3,13 +3,17 @@ package io.jenkins.plugins.securedelivery.gates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.BufferedWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +70,34 @@ class BadReportsTest {
 
         assertThat(reports.read()).hasSize(2);
         assertThat(Files.readString(dir.resolve("cobertura-c8-cobertura-coverage.xml"))).contains("<!DOCTYPE coverage SYSTEM \"http://cobertura.sourceforge.net");
+    }
+
+    @Test
+    void aDtdNamedByUrlIsNeverFetched() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            byte[] dtd = "<!ENTITY leak SYSTEM \"file:///etc/hostname\">".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, dtd.length);
+            exchange.getResponseBody().write(dtd);
+            exchange.close();
+        });
+        server.start();
+        try {
+            Files.writeString(dir.resolve("jacoco.xml"), """
+                    <?xml version="1.0"?>
+                    <!DOCTYPE report SYSTEM "http://127.0.0.1:%d/report.dtd">
+                    <report name="x"><counter type="LINE" missed="1" covered="3"/></report>
+                    """.formatted(server.getAddress().getPort()));
+
+            Reports reports = Reports.scan(List.of(dir));
+
+            assertThat(reports.contents.coverage).singleElement().satisfies(c -> assertThat(c.covered()).isEqualTo(3));
+            assertThat(requests).hasValue(0);
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test
