@@ -15,14 +15,14 @@ import picocli.CommandLine.Command;
 @Command(name = "secure-delivery",
         mixinStandardHelpOptions = true,
         versionProvider = SecureDelivery.Version.class,
-        description = "Supply-chain-secure GitOps delivery: SBOMs, signatures, attestations, promotion by git, DORA metrics, approvals, notifications, evidence bundles and audit logs; canary analysis.",
+        description = "Supply-chain-secure GitOps delivery: SBOMs, signatures, attestations, quality gates, promotion by git, DORA metrics, approvals, notifications, evidence bundles and audit logs; canary analysis.",
         subcommands = {SbomCommand.class, SignCommand.class, AttestCommand.class, ProvenanceCommand.class, VerifyCommand.class,
-                PromoteCommand.class, RollbackCommand.class, HistoryCommand.class, DoraCommand.class, ApprovalCommand.class, NotifyCommand.class,
-                EvidenceCommand.class, AuditCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+                GateCommand.class, PromoteCommand.class, RollbackCommand.class, HistoryCommand.class, DoraCommand.class, ApprovalCommand.class,
+                NotifyCommand.class, EvidenceCommand.class, AuditCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
-                "1:a check or gate failed (invalid SBOM, missing components...)",
+                "1:a check or gate failed (invalid SBOM, missing components, quality gate...)",
                 "2:bad usage or bad input (the message names the input and what to do)",
                 "3:internal error: a bug, please report it with the stack trace"})
 public final class SecureDelivery {

@@ -17,7 +17,7 @@ class SbomCommandTest {
         for (String[] command : new String[][] {{"--help"}, {"sbom", "--help"}, {"sbom", "generate", "--help"},
                 {"sbom", "validate", "--help"}, {"sbom", "merge", "--help"}, {"sbom", "diff", "--help"}, {"demo", "--help"},
                 {"sign", "--help"}, {"attest", "--help"}, {"provenance", "--help"}, {"verify", "--help"},
-                {"promote", "--help"}, {"rollback", "--help"}, {"history", "--help"}, {"dora", "--help"}}) {
+                {"gate", "--help"}, {"promote", "--help"}, {"rollback", "--help"}, {"history", "--help"}, {"dora", "--help"}}) {
             CommandLineRun run = CommandLineRun.of(command);
             assertThat(run.exitCode()).as(String.join(" ", command)).isZero();
             assertThat(run.out()).as(String.join(" ", command)).startsWith("Usage: secure-delivery");
