@@ -58,7 +58,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the delivery flow on the bundled sample application (a Go gateway, an npm console, Python tooling) "
                 + "in a temporary workspace, printing each stage.",
-                "Stages: SBOM, build, sign, attest, verify, approval (CAB for prod), promote (dev, staging, prod), rollback,",
+                "Stages: SBOM, build, quality gate, sign, attest, verify, approval (CAB for prod), promote (dev, staging, prod), rollback,",
                 "history and DORA, evidence bundle and audit log."})
 final class DemoCommand implements Callable<Integer> {
 
@@ -83,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
         copySampleApp(app);
         copyTree(resource("/demo/policies/approvals.yaml").getParent(), dir.resolve("policies"));
         out.println("== Secure Delivery demo: the sample medical platform, in " + dir);
-        List<Stage> stages = List.of(new SbomStage(), new BuildStage(), new SignStage(), new AttestStage(), new VerifyStage(),
+        List<Stage> stages = List.of(new SbomStage(), new BuildStage(), new GateStage(), new SignStage(), new AttestStage(), new VerifyStage(),
                 new ApprovalStage(), new PromoteStage(), new RollbackStage(), new HistoryStage(), new EvidenceStage());
         int number = 1;
         for (Stage stage : stages) {

@@ -38,7 +38,7 @@ final class EvidenceStage implements DemoCommand.Stage {
                 files.add(EvidenceFile.of(workspace, workspace.resolve(name)));
             }
         }
-        Path gateVerdict = workspace.resolve("gate-verdict.json");
+        Path gateVerdict = workspace.resolve(GateStage.VERDICT);
         List<EvidenceFile> gates = Files.exists(gateVerdict) ? List.of(EvidenceFile.of(workspace, gateVerdict)) : List.of();
         EvidenceBundle.Request request = new EvidenceBundle.Request(image, DemoCommand.SOURCE_REPOSITORY, DemoCommand.SOURCE_COMMIT,
                 DemoCommand.RUN_URL, Instant.now(), files, gates,

@@ -18,6 +18,7 @@ class DemoCommandTest {
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("] SBOM").contains("valid against the CycloneDX 1.6 schema")
                 .contains("] Verify").contains("PASSED verification of sha256:").contains("a stranger's key: FAILED, as it must")
+                .contains("Quality gate PASSED").contains("line coverage 100% meets 80%")
                 .contains("APPROVED prod: approved by alice, bob").contains("no self-approval: carol is the commit author")
                 .contains("approval-prod.json verified: it approves this digest for prod")
                 .contains("promoted 1 image(s) to prod").contains("prod already runs these images").contains("(release 1.4.0 again)")
