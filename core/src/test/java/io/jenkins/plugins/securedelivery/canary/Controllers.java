@@ -62,6 +62,25 @@ final class Controllers {
         return rollout;
     }
 
+    /** A canary at 10% holding a timed pause (Argo resumes it by itself): analysed on every poll, never promoted. */
+    void createProgressingRollout(String name, String hash, Instant since) {
+        ObjectNode rollout = (ObjectNode) read("""
+                {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout",
+                 "metadata": {"name": "%s", "namespace": "%s"},
+                 "spec": {"replicas": 5, "selector": {"matchLabels": {"app": "%s"}},
+                   "template": {"metadata": {"labels": {"app": "%s"}},
+                     "spec": {"containers": [{"name": "app", "image": "registry.example.com/org/medical-platform@sha256:%s"}]}},
+                   "strategy": {"canary": {"steps": [{"setWeight": 10}, {"pause": {"duration": "1h"}}, {"setWeight": 50},
+                     {"pause": {"duration": "1h"}}]}}},
+                 "status": {"phase": "Paused", "message": "CanaryPauseStep", "currentPodHash": "%s", "stableRS": "%s",
+                   "currentStepIndex": 1, "controllerPause": true,
+                   "pauseConditions": [{"reason": "CanaryPauseStep", "startTime": "%s"}],
+                   "observedGeneration": "1", "replicas": 6, "updatedReplicas": 1, "readyReplicas": 6, "availableReplicas": 6}}
+                """.formatted(name, NAMESPACE, name, name, hash, hash, STABLE, since));
+        client.genericKubernetesResources(ROLLOUTS).inNamespace(NAMESPACE)
+                .resource(JSON.convertValue(rollout, GenericKubernetesResource.class)).create();
+    }
+
     ObjectNode rollout(String name) {
         GenericKubernetesResource r = client.genericKubernetesResources(ROLLOUTS).inNamespace(NAMESPACE).withName(name).get();
         return r == null ? null : JSON.valueToTree(r);
