@@ -21,7 +21,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -138,8 +137,8 @@ final class CanaryCommand implements Callable<Integer> {
      */
     static CanaryAnalysis analysis(String prometheusUrl, Path policyFile) {
         if (prometheusUrl != null || policyFile != null) {
-            throw new CommandLine.ParameterException(new CommandLine(new CanaryCommand()),
-                    "--prometheus and --policy need the Prometheus canary analysis, which this build does not have yet");
+            throw new IllegalArgumentException("--prometheus and --policy need the Prometheus canary analysis, which this"
+                    + " build does not have yet");
         }
         return (target, from, to) -> new CanaryVerdict(Outcome.INCONCLUSIVE, 0,
                 "no metric analysis was given (--prometheus and --policy): nothing can vouch for the canary", from, to, List.of());

@@ -106,7 +106,7 @@ final class ArgoRollout implements RolloutController {
             Stage stage = "Healthy".equals(phase) ? Stage.SETTLED : Stage.UNSETTLED;
             return new Observation(stage, revision, stable, null, summary.toString(), variables, null);
         }
-        if (at(rollout, "spec", "paused") != null && rollout.path("spec").path("paused").asBoolean(false)) {
+        if (rollout.path("spec").path("paused").asBoolean(false)) {
             return new Observation(Stage.PAUSED_BY_HAND, revision, stable, null, summary + " (paused by hand)",
                     variables, null);
         }

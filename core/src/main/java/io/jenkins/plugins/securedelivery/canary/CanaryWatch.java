@@ -6,6 +6,7 @@ import io.jenkins.plugins.securedelivery.canary.Observation.Stage;
 import io.jenkins.plugins.securedelivery.gitops.PromotionResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -132,7 +133,7 @@ public final class CanaryWatch {
         boolean newRevision = seen.revision() != null && !seen.revision().equals(state.baselineRevision());
         if (seen.stage().canaryRunning()) {
             state = state.canarySeen(seen.revision(), now);
-            return again(now);
+            return again();
         }
         if (seen.stage() == Stage.ABORTED && newRevision) {
             state = state.canarySeen(seen.revision(), now);
@@ -147,7 +148,7 @@ public final class CanaryWatch {
             return done(Status.TIMED_OUT, "no canary of " + what() + " started within " + settings.timeout() + " (last"
                     + " seen: " + seen.summary() + ")", null, null, now);
         }
-        return again(now);
+        return again();
     }
 
     private PollResult duringCanary(Observation seen, Instant now) {
@@ -172,7 +173,7 @@ public final class CanaryWatch {
                     + " is (" + seen.summary() + "): promote or abort it by hand", null, null, now);
         }
         if (!seen.stage().analysed()) {
-            return again(now);
+            return again();
         }
         Instant from = max(state.canarySince(), now.minus(settings.interval()));
         Instant lastTo = state.lastAnalysisTo();
@@ -180,16 +181,16 @@ public final class CanaryWatch {
             from = max(from, lastTo);
         }
         if (Duration.between(from, now).compareTo(Duration.ofSeconds(1)) < 0) {
-            return again(now);
+            return again();
         }
         CanaryVerdict verdict = judge(seen, from, now);
-        state = state.judged(SeenVerdict.of(verdict));
+        state = state.judged(SeenVerdict.of(verdict, from, now));
         switch (verdict.outcome()) {
             case FAIL:
                 return fail("the canary analysis failed: " + verdict.reason(), verdict, now, true);
             case INCONCLUSIVE:
                 if (state.inconclusiveInARow() <= settings.inconclusiveLimit()) {
-                    return again(now);
+                    return again();
                 }
                 String why = state.inconclusiveInARow() + " inconclusive verdicts in a row (limit "
                         + settings.inconclusiveLimit() + "): " + verdict.reason();
@@ -216,7 +217,7 @@ public final class CanaryWatch {
     }
 
     private static CanaryVerdict inconclusive(String reason, Instant from, Instant to) {
-        return new CanaryVerdict(Outcome.INCONCLUSIVE, 0, reason, from, to, java.util.List.of());
+        return new CanaryVerdict(Outcome.INCONCLUSIVE, 0, reason, from, to, List.of());
     }
 
     /** A passing verdict promotes a rollout waiting at a pause, if the verdict's whole window lies in that pause. */
@@ -229,7 +230,7 @@ public final class CanaryWatch {
                         + apiAnswer(e) + "): grant patch on rollouts/status, or promote it by hand", verdict, null, now);
             }
         }
-        return again(now);
+        return again();
     }
 
     /** Stops the rollout and rolls the environment back in git. */
@@ -294,7 +295,7 @@ public final class CanaryWatch {
                     return done(Status.TIMED_OUT, "the Kubernetes API could not be read until the timeout of "
                             + settings.timeout() + " (" + apiAnswer(e) + ")", null, null, now);
                 }
-                return again(now);
+                return again();
         }
     }
 
@@ -313,7 +314,7 @@ public final class CanaryWatch {
         return !now.isBefore(state.startedAt().plus(settings.timeout()));
     }
 
-    private PollResult again(Instant now) {
+    private PollResult again() {
         return new PollResult.Again(settings.interval(), state);
     }
 

@@ -374,7 +374,7 @@ class ArgoRolloutWatchTest {
         WatchState state = WatchState.start(new CanaryResource(Controller.ARGO_ROLLOUTS, NAMESPACE, NAME))
                 .started(T0).baselined(STABLE).canarySeen(CANARY, at(1, 0)).observed("Paused, step 2/4, set weight 10%");
         for (int i = 0; i < 30; i++) {
-            state = state.judged(SeenVerdict.of(Verdicts.verdict(i % 2 == 0 ? PASS : INCONCLUSIVE, at(i, 0), at(i + 1, 0))));
+            state = state.judged(SeenVerdict.of(Verdicts.verdict(i % 2 == 0 ? PASS : INCONCLUSIVE, at(i, 0), at(i + 1, 0)), at(i, 0), at(i + 1, 0)));
         }
         var bytes = new java.io.ByteArrayOutputStream();
         try (var out = new java.io.ObjectOutputStream(bytes)) {
