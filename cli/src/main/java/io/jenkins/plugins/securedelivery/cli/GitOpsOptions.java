@@ -58,7 +58,7 @@ final class GitOpsOptions {
         return command;
     }
 
-    private GitCredentials credentials() throws IOException {
+    GitCredentials credentials() throws IOException {
         if (sshKey != null) {
             if (knownHosts == null) {
                 throw new GitOpsException("--ssh-key " + sshKey, "no --known-hosts was given", "give the known_hosts file holding the server's host key");

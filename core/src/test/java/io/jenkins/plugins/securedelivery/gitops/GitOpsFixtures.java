@@ -24,11 +24,12 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 /**
  * A GitOps repository laid out as seed 000 lays it out ({@code deploy/kustomize/base} and {@code overlays/dev,
  * staging, prod}), each overlay pinning its images in its kustomization.yaml; and a plain-text overlay edit that
- * stands in for the real YAML editor in these git tests.
+ * stands in for the real YAML editor in these git tests. Public for the canary tests, which roll back through
+ * the same repositories.
  */
-final class GitOpsFixtures {
+public final class GitOpsFixtures {
 
-    static final String APP = "ghcr.io/org/medical-platform";
+    public static final String APP = "ghcr.io/org/medical-platform";
     /** When the seed commit was made: long before any promotion of a test. */
     static final Instant SEEDED_AT = Instant.parse("2024-01-01T00:00:00Z");
     static final List<String> ENVIRONMENTS = List.of("dev", "staging", "prod");
@@ -46,12 +47,12 @@ final class GitOpsFixtures {
         }
     }
 
-    static ImagePin pin(String name, String word) {
+    public static ImagePin pin(String name, String word) {
         return new ImagePin(name, name.replace("ghcr.io", "registry.example.com"), digest(word));
     }
 
     /** A bare repository (default branch main) whose overlays each pin {@code images} at digest("seed"). */
-    static Path seedBareRepository(Path bare, List<String> images) throws IOException, GitAPIException {
+    public static Path seedBareRepository(Path bare, List<String> images) throws IOException, GitAPIException {
         Path work = Files.createTempDirectory(bare.getParent(), "seed-work");
         Git.init().setBare(true).setInitialBranch("main").setDirectory(bare.toFile()).call().close();
         try (Git git = Git.init().setInitialBranch("main").setDirectory(work.toFile()).call()) {
@@ -114,7 +115,7 @@ final class GitOpsFixtures {
         Files.writeString(file, text);
     }
     /** The overlay edit the product uses, pinning {@code pins} in the overlay's images: list. */
-    static OverlayEdit pinning(List<ImagePin> pins) {
+    public static OverlayEdit pinning(List<ImagePin> pins) {
         return new OverlayEditor(pins, false);
     }
 
@@ -134,7 +135,7 @@ final class GitOpsFixtures {
     }
 
     /** The commits of main, newest first. */
-    static List<RevCommit> commits(Path bare) throws IOException, GitAPIException {
+    public static List<RevCommit> commits(Path bare) throws IOException, GitAPIException {
         try (Repository repo = open(bare); Git git = new Git(repo)) {
             List<RevCommit> commits = new ArrayList<>();
             git.log().add(repo.resolve(Constants.R_HEADS + "main")).call().forEach(commits::add);
