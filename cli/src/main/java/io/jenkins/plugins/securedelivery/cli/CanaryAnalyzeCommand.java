@@ -19,10 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,8 +33,6 @@ import picocli.CommandLine.Spec;
                 "No Kubernetes: the policy's label selectors tell canary and baseline apart (docs/canary.md).",
                 "Exit 0 pass; 1 fail or inconclusive (too little data is never a pass); 2 bad input."})
 final class CanaryAnalyzeCommand implements Callable<Integer> {
-
-    private static final Pattern LENGTH = Pattern.compile("(\\d+)(s|m|h)");
 
     @Spec CommandSpec spec;
 
@@ -68,14 +65,8 @@ final class CanaryAnalyzeCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the verdict as JSON (written whole or not at all).")
     Path json;
 
-    @Option(names = "--bearer-token-env", paramLabel = "VAR", description = "Environment variable holding a bearer token for Prometheus.")
-    String tokenEnv;
-
-    @Option(names = "--username", paramLabel = "USER", description = "User for basic authentication (with --password-env).")
-    String username;
-
-    @Option(names = "--password-env", paramLabel = "VAR", description = "Environment variable holding the basic-authentication password.")
-    String passwordEnv;
+    @Mixin
+    PrometheusOptions prometheusAuth;
 
     @Option(names = "--timeout", paramLabel = "10s", defaultValue = "10s", description = "How long one query may take. Default: ${DEFAULT-VALUE}.")
     String timeout;
@@ -125,37 +116,10 @@ final class CanaryAnalyzeCommand implements Callable<Integer> {
     }
 
     private PrometheusEndpoint endpoint() {
-        PrometheusEndpoint endpoint = PrometheusEndpoint.of(source.prometheus).withTimeout(length("--timeout", timeout));
-        if (tokenEnv != null) {
-            endpoint = endpoint.withBearerToken(environment("--bearer-token-env", tokenEnv));
-        }
-        if (username != null || passwordEnv != null) {
-            if (username == null || passwordEnv == null) {
-                throw new IllegalArgumentException("--username and --password-env go together. Give both, or neither");
-            }
-            endpoint = endpoint.withBasicAuth(username, environment("--password-env", passwordEnv));
-        }
-        return endpoint;
-    }
-
-    private static String environment(String option, String variable) {
-        String value = System.getenv(variable);
-        if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException(option + ": the environment variable " + variable + " is not set. Export it, or leave the option out");
-        }
-        return value;
+        return prometheusAuth.endpoint(source.prometheus, length("--timeout", timeout));
     }
 
     private static Duration length(String option, String text) {
-        Matcher m = LENGTH.matcher(text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new IllegalArgumentException(option + " '" + text + "' is not a length. Write a positive number and s, m or h: 30s, 10m, 1h");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
+        return CanaryCommand.duration(option, text);
     }
 }

@@ -1,17 +1,20 @@
 package io.jenkins.plugins.securedelivery.cli;
 
+import io.jenkins.plugins.securedelivery.InputException;
 import io.jenkins.plugins.securedelivery.canary.CanaryAnalysis;
+import io.jenkins.plugins.securedelivery.canary.CanaryPolicy;
 import io.jenkins.plugins.securedelivery.canary.CanaryResource;
 import io.jenkins.plugins.securedelivery.canary.CanaryResult;
 import io.jenkins.plugins.securedelivery.canary.CanaryVerdict;
 import io.jenkins.plugins.securedelivery.canary.CanaryWatch;
 import io.jenkins.plugins.securedelivery.canary.GitRollback;
+import io.jenkins.plugins.securedelivery.canary.InconclusiveAction;
 import io.jenkins.plugins.securedelivery.canary.KubernetesConnection;
 import io.jenkins.plugins.securedelivery.canary.KubernetesConnectionException;
 import io.jenkins.plugins.securedelivery.canary.Outcome;
 import io.jenkins.plugins.securedelivery.canary.PollResult;
+import io.jenkins.plugins.securedelivery.canary.PrometheusAnalysis;
 import io.jenkins.plugins.securedelivery.canary.WatchSettings;
-import io.jenkins.plugins.securedelivery.gitops.GitOpsException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,19 +34,20 @@ import picocli.CommandLine.Spec;
  * {@code secure-delivery canary}: watches an Argo Rollouts or Flagger canary to its end, judging it with metrics;
  * promotes paused steps that pass, aborts a failing canary and rolls the environment back in git.
  */
-@Command(name = "canary", mixinStandardHelpOptions = true,
+@Command(name = "canary", mixinStandardHelpOptions = true, subcommands = CanaryAnalyzeCommand.class,
         description = {"Watch a progressive rollout (Argo Rollouts Rollout or Flagger Canary) until it ends: judge the canary",
                 "with metrics every interval, promote a paused step that passes, abort a failing one and roll the environment",
                 "back in git. Prints progress on stderr and the explained result on stdout.",
-                "Exit 0 when the canary was promoted; 1 for every other end (rolled back, aborted, paused, timed out...)."})
+                "Exit 0 when the canary was promoted; 1 for every other end (rolled back, aborted, paused, timed out...).",
+                "`canary analyze` runs one analysis on its own, without Kubernetes."})
 final class CanaryCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--rollout", required = true, paramLabel = "NAME", description = "The Rollout (or Flagger Canary) to watch.")
+    @Option(names = "--rollout", paramLabel = "NAME", description = "The Rollout (or Flagger Canary) to watch.")
     String rollout;
 
-    @Option(names = {"--namespace", "-n"}, required = true, paramLabel = "NS", description = "Its namespace.")
+    @Option(names = {"--namespace", "-n"}, paramLabel = "NS", description = "Its namespace.")
     String namespace;
 
     @Option(names = "--kind", paramLabel = "rollout|flagger", description = "Argo Rollouts `rollout` (default) or Flagger `flagger`.")
@@ -69,20 +74,23 @@ final class CanaryCommand implements Callable<Integer> {
     @Option(names = "--prometheus", paramLabel = "URL", description = "Prometheus to query for the canary analysis.")
     String prometheus;
 
-    @Option(names = "--policy", paramLabel = "FILE", description = "The canary policy: metrics, thresholds, interval.")
+    @Mixin
+    PrometheusOptions prometheusAuth;
+
+    @Option(names = "--policy", paramLabel = "FILE", description = "The canary policy: metrics, thresholds, interval, what inconclusive does (docs/canary.md). Default: the built-in policy.")
     Path policy;
 
-    @Option(names = "--interval", paramLabel = "DURATION", description = "Time between polls, each with one analysis: 30s, 1m, PT1M. Default: 1m.")
-    String interval = "1m";
+    @Option(names = "--interval", paramLabel = "DURATION", description = "Time between polls, each with one analysis: 30s, 1m, PT1M. Default: the policy's interval.")
+    String interval;
 
     @Option(names = "--timeout", paramLabel = "DURATION", description = "The longest the watch may take. Default: 1h.")
     String timeout = "1h";
 
-    @Option(names = "--inconclusive-limit", paramLabel = "N", description = "Inconclusive verdicts tolerated in a row. Default: 2.")
-    int inconclusiveLimit = 2;
+    @Option(names = "--inconclusive-limit", paramLabel = "N", description = "Inconclusive verdicts tolerated in a row. Default: the policy's inconclusive.limit over its interval.")
+    Integer inconclusiveLimit;
 
-    @Option(names = "--on-inconclusive", paramLabel = "fail|pause", description = "Beyond the limit: fail (abort, roll back; default) or pause the rollout.")
-    WatchSettings.OnInconclusive onInconclusive = WatchSettings.OnInconclusive.FAIL;
+    @Option(names = "--on-inconclusive", paramLabel = "fail|pause", description = "Beyond the limit: fail (abort, roll back) or pause the rollout. Default: the policy's inconclusive.then.")
+    InconclusiveAction onInconclusive;
 
     @Option(names = "--full-promotion", description = "On a pass at an indefinite pause, promote fully instead of one step.")
     boolean fullPromotion;
@@ -132,28 +140,36 @@ final class CanaryCommand implements Callable<Integer> {
     }
 
     /**
-     * The analysis the options ask for. Until the Prometheus analysis is in this build, no analysis means every
-     * verdict is inconclusive: a canary is never passed for lack of data.
+     * The analysis the options ask for: Prometheus judged by the policy; or, without {@code --prometheus}, one whose every
+     * verdict is inconclusive, so that a canary is never passed for lack of data.
      */
-    static CanaryAnalysis analysis(String prometheusUrl, Path policyFile) {
-        if (prometheusUrl != null || policyFile != null) {
-            throw new IllegalArgumentException("--prometheus and --policy need the Prometheus canary analysis, which this"
-                    + " build does not have yet");
+    private CanaryAnalysis analysis(CanaryPolicy rules) {
+        if (given != null) {
+            return given;
+        }
+        if (prometheus != null) {
+            return new PrometheusAnalysis(rules, prometheusAuth.endpoint(prometheus, Duration.ofSeconds(10)));
         }
         return (target, from, to) -> new CanaryVerdict(Outcome.INCONCLUSIVE, 0,
-                "no metric analysis was given (--prometheus and --policy): nothing can vouch for the canary", from, to, List.of());
+                "no metric analysis was given (--prometheus): nothing can vouch for the canary", from, to, List.of());
     }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
+        if (rollout == null || namespace == null) {
+            err.println("secure-delivery: canary: give --rollout NAME and --namespace NS to watch a rollout, or run `canary analyze`");
+            return SecureDelivery.BAD_INPUT;
+        }
         try (KubernetesConnection cluster = connection()) {
-            WatchSettings settings = new WatchSettings(duration("--interval", interval), inconclusiveLimit, onInconclusive,
-                    duration("--timeout", timeout), fullPromotion);
+            CanaryPolicy rules = policy != null ? CanaryPolicy.load(policy) : CanaryPolicy.defaults();
+            WatchSettings fromPolicy = WatchSettings.from(rules, duration("--timeout", timeout), fullPromotion);
+            WatchSettings settings = new WatchSettings(interval != null ? duration("--interval", interval) : fromPolicy.interval(),
+                    inconclusiveLimit != null ? inconclusiveLimit : fromPolicy.inconclusiveLimit(),
+                    onInconclusive != null ? onInconclusive : fromPolicy.onInconclusive(), fromPolicy.timeout(), fullPromotion);
             CanaryResource resource = new CanaryResource(controller(), namespace, rollout);
-            CanaryWatch watch = CanaryWatch.start(cluster, resource, given != null ? given : analysis(prometheus, policy),
-                    settings, rollback());
+            CanaryWatch watch = CanaryWatch.start(cluster, resource, analysis(rules), settings, rollback());
             err.println("watching " + resource.display() + " through " + cluster + ", every " + settings.interval());
             PollResult step = watch.poll(Instant.now());
             String shown = null;
@@ -169,7 +185,7 @@ final class CanaryCommand implements Callable<Integer> {
             CanaryResult result = ((PollResult.Done) step).result();
             out.print("json".equals(format) ? result.toJson() + System.lineSeparator() : result.toText());
             return result.passed() ? 0 : SecureDelivery.FAILED_CHECK;
-        } catch (KubernetesConnectionException | GitOpsException | IllegalArgumentException e) {
+        } catch (InputException | IllegalArgumentException e) {
             err.println("secure-delivery: " + e.getMessage());
             return SecureDelivery.BAD_INPUT;
         }
@@ -240,8 +256,16 @@ final class CanaryCommand implements Callable<Integer> {
         return new GitRollback(rollbackRepo, rollbackBranch, environment, rollbackPath, git.credentials(), runUrl, null);
     }
 
-    /** 30s, 5m, 1h, or ISO-8601 (PT30S). */
+    /** 30s, 5m, 1h, or ISO-8601 (PT30S); positive. */
     static Duration duration(String option, String text) {
+        Duration duration = parseDuration(option, text);
+        if (duration.isZero() || duration.isNegative()) {
+            throw new IllegalArgumentException(option + " " + text + ": not a positive duration; give 30s, 5m, 1h or PT30S");
+        }
+        return duration;
+    }
+
+    private static Duration parseDuration(String option, String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         try {
             if (t.startsWith("pt") || t.startsWith("p")) {

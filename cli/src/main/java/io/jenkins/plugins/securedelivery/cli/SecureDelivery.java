@@ -15,9 +15,9 @@ import picocli.CommandLine.Command;
 @Command(name = "secure-delivery",
         mixinStandardHelpOptions = true,
         versionProvider = SecureDelivery.Version.class,
-        description = "Supply-chain-secure GitOps delivery: SBOMs, signatures, attestations, quality gates, promotion by git, DORA metrics, approvals, notifications, evidence bundles and audit logs; canary analysis.",
+        description = "Supply-chain-secure GitOps delivery: SBOMs, signatures, attestations, quality gates, promotion by git, DORA metrics, approvals, notifications, evidence bundles and audit logs; canary analysis with rollback to git.",
         subcommands = {SbomCommand.class, SignCommand.class, AttestCommand.class, ProvenanceCommand.class, VerifyCommand.class,
-                GateCommand.class, PromoteCommand.class, RollbackCommand.class, HistoryCommand.class, DoraCommand.class, ApprovalCommand.class,
+                GateCommand.class, PromoteCommand.class, RollbackCommand.class, HistoryCommand.class, DoraCommand.class, CanaryCommand.class, ApprovalCommand.class,
                 NotifyCommand.class, EvidenceCommand.class, AuditCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -194,7 +194,7 @@ public final class CanaryWatch {
                 }
                 String why = state.inconclusiveInARow() + " inconclusive verdicts in a row (limit "
                         + settings.inconclusiveLimit() + "): " + verdict.reason();
-                if (settings.onInconclusive() == WatchSettings.OnInconclusive.FAIL) {
+                if (settings.onInconclusive() == InconclusiveAction.FAIL) {
                     return fail(why, verdict, now, true);
                 }
                 return hold(why, seen, verdict, now);

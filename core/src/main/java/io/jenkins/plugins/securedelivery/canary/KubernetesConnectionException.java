@@ -1,12 +1,14 @@
 package io.jenkins.plugins.securedelivery.canary;
 
+import io.jenkins.plugins.securedelivery.InputException;
+
 /**
  * A connection to a Kubernetes cluster could not be set up from what was given. The message names the file, option
  * or variable, the problem and the fix; it never contains a token.
  */
-public class KubernetesConnectionException extends RuntimeException {
+public class KubernetesConnectionException extends InputException {
 
     public KubernetesConnectionException(String input, String problem, String fix) {
-        super(input + ": " + problem + ". " + Character.toUpperCase(fix.charAt(0)) + fix.substring(1));
+        super(input, problem, fix);
     }
 }

@@ -16,16 +16,8 @@ import java.util.Objects;
  * @param fullPromotion     on a passing verdict at an indefinite pause, promote the rollout fully (skipping the
  *                          remaining steps, as {@code kubectl argo rollouts promote --full}) instead of one step
  */
-public record WatchSettings(Duration interval, int inconclusiveLimit, OnInconclusive onInconclusive, Duration timeout,
+public record WatchSettings(Duration interval, int inconclusiveLimit, InconclusiveAction onInconclusive, Duration timeout,
         boolean fullPromotion) implements Serializable {
-
-    /** What to do when the analysis stays inconclusive beyond the limit. */
-    public enum OnInconclusive {
-        /** Treat it as a failure: abort the rollout and roll back in git. */
-        FAIL,
-        /** Hold the rollout where it is (Argo Rollouts: paused) and stop watching, for a person to decide. */
-        PAUSE
-    }
 
     public WatchSettings {
         Objects.requireNonNull(interval, "interval");
@@ -43,8 +35,17 @@ public record WatchSettings(Duration interval, int inconclusiveLimit, OnInconclu
         }
     }
 
+    /**
+     * The settings a canary policy gives: its interval, its inconclusive action, and its inconclusive time limit as a
+     * number of analyses in a row (a 10m limit at a 1m interval tolerates 10 inconclusive verdicts).
+     */
+    public static WatchSettings from(CanaryPolicy policy, Duration timeout, boolean fullPromotion) {
+        int limit = (int) Math.min(Integer.MAX_VALUE, policy.inconclusiveLimit().toMillis() / policy.interval().toMillis());
+        return new WatchSettings(policy.interval(), limit, policy.onInconclusive(), timeout, fullPromotion);
+    }
+
     /** One minute between polls, two inconclusive verdicts tolerated then fail, one hour at most, step promotion. */
     public static WatchSettings defaults() {
-        return new WatchSettings(Duration.ofMinutes(1), 2, OnInconclusive.FAIL, Duration.ofHours(1), false);
+        return new WatchSettings(Duration.ofMinutes(1), 2, InconclusiveAction.FAIL, Duration.ofHours(1), false);
     }
 }

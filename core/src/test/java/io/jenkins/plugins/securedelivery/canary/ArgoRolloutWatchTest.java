@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.jenkins.plugins.securedelivery.canary.CanaryResource.Controller;
 import io.jenkins.plugins.securedelivery.canary.CanaryResult.Status;
-import io.jenkins.plugins.securedelivery.canary.WatchSettings.OnInconclusive;
 import io.jenkins.plugins.securedelivery.gitops.GitOpsFixtures;
 import io.jenkins.plugins.securedelivery.gitops.ImagePin;
 import io.jenkins.plugins.securedelivery.gitops.Promotion;
@@ -58,7 +57,7 @@ class ArgoRolloutWatchTest {
                 analysis, settings, rollback);
     }
 
-    private static WatchSettings settings(int inconclusiveLimit, OnInconclusive onInconclusive) {
+    private static WatchSettings settings(int inconclusiveLimit, InconclusiveAction onInconclusive) {
         return new WatchSettings(MINUTE, inconclusiveLimit, onInconclusive, Duration.ofHours(1), false);
     }
 
@@ -98,7 +97,7 @@ class ArgoRolloutWatchTest {
     @Test
     void promotesEachIndefinitePauseOnAVerdictTakenInsideItAndPassesWhenTheCanaryBecomesStable() {
         Verdicts analysis = new Verdicts(PASS, PASS, PASS);
-        CanaryWatch watch = watch(analysis, settings(1, OnInconclusive.FAIL), null);
+        CanaryWatch watch = watch(analysis, settings(1, InconclusiveAction.FAIL), null);
 
         again(watch.poll(at(0, 0)));
         argo.startCanary(NAME, CANARY, at(0, 10));
@@ -130,7 +129,7 @@ class ArgoRolloutWatchTest {
     @Test
     void abortsAFailingCanaryAndRollsTheEnvironmentBackInOneGitCommit() throws Exception {
         GitRollbackRepo gitops = gitops();
-        CanaryWatch watch = watch(new Verdicts(FAIL), settings(1, OnInconclusive.FAIL), gitops.rollback());
+        CanaryWatch watch = watch(new Verdicts(FAIL), settings(1, InconclusiveAction.FAIL), gitops.rollback());
 
         again(watch.poll(at(0, 0)));
         argo.startCanary(NAME, CANARY, at(0, 10));
@@ -153,7 +152,7 @@ class ArgoRolloutWatchTest {
 
     @Test
     void waitsThroughInconclusiveVerdictsUpToTheLimitThenFails() {
-        CanaryWatch watch = watch(new Verdicts(INCONCLUSIVE, INCONCLUSIVE, INCONCLUSIVE), settings(2, OnInconclusive.FAIL), null);
+        CanaryWatch watch = watch(new Verdicts(INCONCLUSIVE, INCONCLUSIVE, INCONCLUSIVE), settings(2, InconclusiveAction.FAIL), null);
 
         again(watch.poll(at(0, 0)));
         argo.startCanary(NAME, CANARY, at(0, 10));
@@ -173,7 +172,7 @@ class ArgoRolloutWatchTest {
 
     @Test
     void pausesTheRolloutWhenTheAnalysisStaysInconclusiveAndThePolicySaysPause() {
-        CanaryWatch watch = watch(new Verdicts(INCONCLUSIVE), settings(0, OnInconclusive.PAUSE), null);
+        CanaryWatch watch = watch(new Verdicts(INCONCLUSIVE), settings(0, InconclusiveAction.PAUSE), null);
 
         again(watch.poll(at(0, 0)));
         argo.startCanary(NAME, CANARY, at(0, 10));
@@ -189,7 +188,7 @@ class ArgoRolloutWatchTest {
 
     @Test
     void promotesFullyWhenAskedTo() {
-        CanaryWatch watch = watch(new Verdicts(PASS), new WatchSettings(MINUTE, 0, OnInconclusive.FAIL, Duration.ofHours(1), true), null);
+        CanaryWatch watch = watch(new Verdicts(PASS), new WatchSettings(MINUTE, 0, InconclusiveAction.FAIL, Duration.ofHours(1), true), null);
 
         again(watch.poll(at(0, 0)));
         argo.startCanary(NAME, CANARY, at(0, 10));
@@ -205,7 +204,7 @@ class ArgoRolloutWatchTest {
 
     @Test
     void neverPromotesARolloutPausedByHandButStillStopsItWhenTheCanaryFails() {
-        CanaryWatch watch = watch(new Verdicts(PASS, FAIL), settings(0, OnInconclusive.FAIL), null);
+        CanaryWatch watch = watch(new Verdicts(PASS, FAIL), settings(0, InconclusiveAction.FAIL), null);
         again(watch.poll(at(0, 0)));
         argo.startCanary(NAME, CANARY, at(0, 10));
         argo.set(Controllers.ROLLOUTS, NAME, "/spec/paused", BooleanNode.TRUE);
@@ -222,7 +221,7 @@ class ArgoRolloutWatchTest {
     @Test
     void aRolloutAbortedByItsOwnAnalysisRunIsRolledBackInGitWithTheMetricThatFailed() throws Exception {
         GitRollbackRepo gitops = gitops();
-        CanaryWatch watch = watch(new Verdicts(PASS), settings(0, OnInconclusive.FAIL), gitops.rollback());
+        CanaryWatch watch = watch(new Verdicts(PASS), settings(0, InconclusiveAction.FAIL), gitops.rollback());
         again(watch.poll(at(0, 0)));
         argo.startCanary(NAME, CANARY, at(0, 10));
         again(watch.poll(at(1, 0)));
@@ -241,7 +240,7 @@ class ArgoRolloutWatchTest {
     void aRolloutThatDoesNotExistEndsTheWatchWithoutPassing() {
         CanaryWatch watch = CanaryWatch.start(KubernetesConnection.of(client),
                 new CanaryResource(Controller.ARGO_ROLLOUTS, NAMESPACE, "no-such-app"), new Verdicts(PASS),
-                settings(0, OnInconclusive.FAIL), null);
+                settings(0, InconclusiveAction.FAIL), null);
 
         CanaryResult result = done(watch.poll(at(0, 0)));
 
@@ -258,7 +257,7 @@ class ArgoRolloutWatchTest {
                                 + " cannot get resource \"rollouts\" in API group \"argoproj.io\" in the namespace \"" + NAMESPACE + "\"")
                         .build())
                 .always();
-        CanaryWatch watch = watch(new Verdicts(PASS), settings(0, OnInconclusive.FAIL), null);
+        CanaryWatch watch = watch(new Verdicts(PASS), settings(0, InconclusiveAction.FAIL), null);
 
         CanaryResult result = done(watch.poll(at(0, 0)));
 
@@ -272,7 +271,7 @@ class ArgoRolloutWatchTest {
         argo.startCanary(NAME, CANARY, at(0, 0));
         argo.set(Controllers.ROLLOUTS, NAME, "/status/abort", BooleanNode.TRUE);
         argo.reconcile(NAME, at(0, 5));
-        CanaryWatch watch = watch(new Verdicts(PASS), settings(0, OnInconclusive.FAIL), gitops.rollback());
+        CanaryWatch watch = watch(new Verdicts(PASS), settings(0, InconclusiveAction.FAIL), gitops.rollback());
 
         CanaryResult result = done(watch.poll(at(1, 0)));
 
@@ -283,7 +282,7 @@ class ArgoRolloutWatchTest {
 
     @Test
     void aNewerRevisionReplacingTheWatchedCanaryEndsTheWatchWithoutPassing() {
-        CanaryWatch watch = watch(new Verdicts(PASS, PASS), settings(0, OnInconclusive.FAIL), null);
+        CanaryWatch watch = watch(new Verdicts(PASS, PASS), settings(0, InconclusiveAction.FAIL), null);
         again(watch.poll(at(0, 0)));
         argo.startCanary(NAME, CANARY, at(0, 10));
         again(watch.poll(at(1, 0)));
@@ -298,7 +297,7 @@ class ArgoRolloutWatchTest {
 
     @Test
     void timesOutWithoutPassingAndLeavesTheRolloutAsItIs() {
-        CanaryWatch watch = watch(new Verdicts(), new WatchSettings(MINUTE, 10, OnInconclusive.FAIL, Duration.ofMinutes(3), false), null);
+        CanaryWatch watch = watch(new Verdicts(), new WatchSettings(MINUTE, 10, InconclusiveAction.FAIL, Duration.ofMinutes(3), false), null);
         again(watch.poll(at(0, 0)));
         argo.startCanary(NAME, CANARY, at(0, 10));
         again(watch.poll(at(1, 0)));
@@ -314,7 +313,7 @@ class ArgoRolloutWatchTest {
 
     @Test
     void aReleaseThatFinishesBeforeAnyVerdictIsNotJudged() {
-        CanaryWatch watch = watch(new Verdicts(PASS), settings(0, OnInconclusive.FAIL), null);
+        CanaryWatch watch = watch(new Verdicts(PASS), settings(0, InconclusiveAction.FAIL), null);
         again(watch.poll(at(0, 0)));
         argo.startCanary(NAME, CANARY, at(0, 10));
         again(watch.poll(at(1, 0)));
@@ -331,14 +330,14 @@ class ArgoRolloutWatchTest {
     @Test
     void resumesFromItsSavedStateInANewWatchAsIfNothingHappened() throws Exception {
         Verdicts analysis = new Verdicts(PASS, PASS, PASS);
-        CanaryWatch before = watch(analysis, settings(1, OnInconclusive.FAIL), null);
+        CanaryWatch before = watch(analysis, settings(1, InconclusiveAction.FAIL), null);
         again(before.poll(at(0, 0)));
         argo.startCanary(NAME, CANARY, at(0, 10));
         again(before.poll(at(1, 0)));
         WatchState saved = WatchState.fromJson(again(before.poll(at(2, 0))).toJson());
         argo.reconcile(NAME, at(2, 5));
 
-        CanaryWatch after = CanaryWatch.resume(saved, KubernetesConnection.of(client), analysis, settings(1, OnInconclusive.FAIL), null);
+        CanaryWatch after = CanaryWatch.resume(saved, KubernetesConnection.of(client), analysis, settings(1, InconclusiveAction.FAIL), null);
         again(after.poll(at(3, 0)));
         again(after.poll(at(4, 0)));
         argo.reconcile(NAME, at(4, 5));
@@ -357,7 +356,7 @@ class ArgoRolloutWatchTest {
         KubernetesClient noRetries = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
                 .withRequestRetryBackoffLimit(0).build()).build();
         CanaryWatch watch = CanaryWatch.start(KubernetesConnection.of(noRetries), new CanaryResource(Controller.ARGO_ROLLOUTS,
-                NAMESPACE, NAME), new Verdicts(PASS), new WatchSettings(MINUTE, 0, OnInconclusive.FAIL, Duration.ofMinutes(2), false), null);
+                NAMESPACE, NAME), new Verdicts(PASS), new WatchSettings(MINUTE, 0, InconclusiveAction.FAIL, Duration.ofMinutes(2), false), null);
 
         WatchState first = again(watch.poll(at(0, 0)));
         again(watch.poll(at(1, 0)));

@@ -69,7 +69,7 @@ public final class CanaryBench {
             Map<String, Integer> threadsBefore = threads();
             long heapBefore = retainedHeap();
 
-            WatchSettings settings = new WatchSettings(interval, 2, WatchSettings.OnInconclusive.FAIL, Duration.ofHours(1), false);
+            WatchSettings settings = new WatchSettings(interval, 2, InconclusiveAction.FAIL, Duration.ofHours(1), false);
             List<CompletableFuture<CanaryResult>> results = new ArrayList<>();
             List<CanaryWatch> watches = new ArrayList<>();
             long started;

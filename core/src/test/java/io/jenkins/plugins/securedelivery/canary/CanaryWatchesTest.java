@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 @EnableKubernetesMockClient(crud = true)
 class CanaryWatchesTest {
 
-    static final WatchSettings EVERY_SECOND = new WatchSettings(Duration.ofSeconds(1), 0, WatchSettings.OnInconclusive.FAIL,
+    static final WatchSettings EVERY_SECOND = new WatchSettings(Duration.ofSeconds(1), 0, InconclusiveAction.FAIL,
             Duration.ofMinutes(1), false);
 
     KubernetesClient client;

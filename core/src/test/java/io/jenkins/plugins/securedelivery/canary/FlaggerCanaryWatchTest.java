@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.jenkins.plugins.securedelivery.canary.CanaryResource.Controller;
 import io.jenkins.plugins.securedelivery.canary.CanaryResult.Status;
-import io.jenkins.plugins.securedelivery.canary.WatchSettings.OnInconclusive;
 import io.jenkins.plugins.securedelivery.gitops.GitOpsFixtures;
 import io.jenkins.plugins.securedelivery.gitops.ImagePin;
 import io.jenkins.plugins.securedelivery.gitops.Promotion;
@@ -47,7 +46,7 @@ class FlaggerCanaryWatchTest {
         flagger.createFlaggerCanary(NAME);
     }
 
-    private CanaryWatch watch(CanaryAnalysis analysis, OnInconclusive onInconclusive, GitRollback rollback) {
+    private CanaryWatch watch(CanaryAnalysis analysis, InconclusiveAction onInconclusive, GitRollback rollback) {
         return CanaryWatch.start(KubernetesConnection.of(client), new CanaryResource(Controller.FLAGGER, NAMESPACE, NAME),
                 analysis, new WatchSettings(MINUTE, 0, onInconclusive, Duration.ofHours(1), false), rollback);
     }
@@ -68,7 +67,7 @@ class FlaggerCanaryWatchTest {
     @Test
     void followsFlaggerThroughItsAnalysisAndPassesWhenItSucceeded() {
         Verdicts analysis = new Verdicts(PASS, PASS);
-        CanaryWatch watch = watch(analysis, OnInconclusive.FAIL, null);
+        CanaryWatch watch = watch(analysis, InconclusiveAction.FAIL, null);
 
         again(watch.poll(at(0)));
         flagger.flagger(NAME, "Progressing", 10, 0, NEW_SPEC, STABLE_SPEC, "New revision detected, progressing canary analysis.");
@@ -92,7 +91,7 @@ class FlaggerCanaryWatchTest {
         Path bare = GitOpsFixtures.seedBareRepository(dir.resolve("gitops.git"), List.of(GitOpsFixtures.APP));
         promote(bare, "r1");
         String bad = promote(bare, "r2");
-        CanaryWatch watch = watch(new Verdicts(FAIL), OnInconclusive.FAIL, new GitRollback(bare.toString(), null, "prod",
+        CanaryWatch watch = watch(new Verdicts(FAIL), InconclusiveAction.FAIL, new GitRollback(bare.toString(), null, "prod",
                 null, null, null, dir.resolve("work")));
         again(watch.poll(at(0)));
         flagger.flagger(NAME, "Progressing", 10, 0, NEW_SPEC, STABLE_SPEC, "New revision detected");
@@ -112,7 +111,7 @@ class FlaggerCanaryWatchTest {
         Path bare = GitOpsFixtures.seedBareRepository(dir.resolve("gitops.git"), List.of(GitOpsFixtures.APP));
         promote(bare, "r1");
         String bad = promote(bare, "r2");
-        CanaryWatch watch = watch(new Verdicts(PASS), OnInconclusive.FAIL, new GitRollback(bare.toString(), null, "prod",
+        CanaryWatch watch = watch(new Verdicts(PASS), InconclusiveAction.FAIL, new GitRollback(bare.toString(), null, "prod",
                 null, null, null, dir.resolve("work")));
         again(watch.poll(at(0)));
         flagger.flagger(NAME, "Progressing", 10, 0, NEW_SPEC, STABLE_SPEC, "New revision detected");
@@ -128,7 +127,7 @@ class FlaggerCanaryWatchTest {
 
     @Test
     void anInconclusiveAnalysisThatShouldPauseSaysFlaggerCannotBeHeldAndDoesNotPass() {
-        CanaryWatch watch = watch(new Verdicts(INCONCLUSIVE), OnInconclusive.PAUSE, null);
+        CanaryWatch watch = watch(new Verdicts(INCONCLUSIVE), InconclusiveAction.PAUSE, null);
         again(watch.poll(at(0)));
         flagger.flagger(NAME, "Progressing", 10, 0, NEW_SPEC, STABLE_SPEC, "New revision detected");
         again(watch.poll(at(1)));

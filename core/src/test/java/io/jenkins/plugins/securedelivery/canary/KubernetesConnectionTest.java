@@ -143,7 +143,7 @@ class KubernetesConnectionTest {
         }
         try (KubernetesConnection connection = KubernetesConnection.token("https://127.0.0.1:" + https.getPort(), TOKEN, ca)) {
             CanaryWatch watch = CanaryWatch.start(connection, ROLLOUT, new Verdicts(), new WatchSettings(Duration.ofMinutes(1),
-                    0, WatchSettings.OnInconclusive.FAIL, Duration.ofMinutes(1), false), null);
+                    0, InconclusiveAction.FAIL, Duration.ofMinutes(1), false), null);
             PollResult first = watch.poll(Instant.parse("2026-11-24T10:00:00Z"));
             PollResult last = watch.poll(Instant.parse("2026-11-24T10:01:00Z"));
 
