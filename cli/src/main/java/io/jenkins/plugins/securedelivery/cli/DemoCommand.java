@@ -1,6 +1,14 @@
 package io.jenkins.plugins.securedelivery.cli;
 
+import io.jenkins.plugins.securedelivery.AtomicFile;
 import io.jenkins.plugins.securedelivery.approval.ApprovalRecord;
+import io.jenkins.plugins.securedelivery.canary.AnalysisTarget;
+import io.jenkins.plugins.securedelivery.canary.CanaryPolicy;
+import io.jenkins.plugins.securedelivery.canary.CanaryVerdict;
+import io.jenkins.plugins.securedelivery.canary.GitRollback;
+import io.jenkins.plugins.securedelivery.canary.MetricRecording;
+import io.jenkins.plugins.securedelivery.canary.Outcome;
+import io.jenkins.plugins.securedelivery.canary.PrometheusAnalysis;
 import io.jenkins.plugins.securedelivery.gitops.Deployment;
 import io.jenkins.plugins.securedelivery.gitops.DeploymentHistory;
 import io.jenkins.plugins.securedelivery.gitops.ImagePin;
@@ -31,16 +39,17 @@ import io.jenkins.plugins.securedelivery.signing.provenance.SlsaProvenance;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.time.Instant;
-import java.util.Set;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.cyclonedx.model.Bom;
@@ -58,8 +67,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the delivery flow on the bundled sample application (a Go gateway, an npm console, Python tooling) "
                 + "in a temporary workspace, printing each stage.",
-                "Stages: SBOM, build, quality gate, sign, attest, verify, approval (CAB for prod), promote (dev, staging, prod), rollback,",
-                "history and DORA, evidence bundle and audit log."})
+                "Stages: SBOM, build, quality gate, sign, attest, verify, approval (CAB for prod), promote (dev, staging, prod),",
+                "canary analysis and rollback to git, history and DORA, evidence bundle and audit log."})
 final class DemoCommand implements Callable<Integer> {
 
     /** One stage of the flow; later stages read what earlier ones left in the workspace. */
@@ -82,6 +91,7 @@ final class DemoCommand implements Callable<Integer> {
         Path app = dir.resolve("sample-app");
         copySampleApp(app);
         copyTree(resource("/demo/policies/approvals.yaml").getParent(), dir.resolve("policies"));
+        copyTree(resource("/demo/canary/README.md").getParent(), dir.resolve("canary"));
         out.println("== Secure Delivery demo: the sample medical platform, in " + dir);
         List<Stage> stages = List.of(new SbomStage(), new BuildStage(), new GateStage(), new SignStage(), new AttestStage(), new VerifyStage(),
                 new ApprovalStage(), new PromoteStage(), new RollbackStage(), new HistoryStage(), new EvidenceStage());
@@ -279,11 +289,14 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** A second release reaches prod and misbehaves: one commit puts every image of the previous release back. */
+    /**
+     * A second release reaches prod and misbehaves: the canary analysis (on a recorded run of a real Prometheus) fails
+     * it, and the rollback is written to git as the canary watch writes it: one commit putting every image back.
+     */
     static final class RollbackStage implements Stage {
         @Override
         public String name() {
-            return "Rollback: release 1.4.1 reaches prod, then prod goes back to 1.4.0 in one commit";
+            return "Canary and rollback: release 1.4.1 reaches prod, its canary analysis fails, prod goes back to 1.4.0 in one commit";
         }
 
         @Override
@@ -297,10 +310,19 @@ final class DemoCommand implements Callable<Integer> {
             promote(workspace, "dev", null, List.of(pin), committed, List.of());
             promote(workspace, "staging", "dev", null, committed, List.of());
             out.println("  prod       " + promote(workspace, "prod", "staging", null, committed, List.of("alice", "carol")).summary());
-            out.println("  (the canary stage arrives with issue 5; here prod is rolled back by hand)");
-            PromotionResult rollback = new Rollback().repository(gitopsRepository(workspace)).environment("prod").previous()
-                    .editor(pins -> new OverlayEditor(pins, false)).runUrl("https://jenkins.example.com/job/medical/job/platform/job/main/43/")
-                    .author("Release Bot", "release-bot@example.com").call();
+
+            CanaryPolicy policy = CanaryPolicy.load(workspace.resolve("canary/demo-policy.yaml"));
+            MetricRecording recording = MetricRecording.read(workspace.resolve("canary/bad-canary-recording.json"));
+            out.println("  canary     analysing a recorded run of a real Prometheus (" + recording.from() + " to " + recording.to() + ")");
+            CanaryVerdict verdict = new PrometheusAnalysis(policy, recording).analyze(AnalysisTarget.none(), recording.from(), recording.to());
+            verdict.toText().lines().forEach(line -> out.println("  " + line));
+            AtomicFile.write(workspace.resolve("canary-verdict.json"), verdict.toJson().getBytes(StandardCharsets.UTF_8));
+            if (verdict.outcome() == Outcome.PASS) {
+                out.println("  the recorded canary is a bad one: a PASS here means the analysis is broken");
+                return false;
+            }
+            PromotionResult rollback = new GitRollback(gitopsRepository(workspace), null, "prod", null, null,
+                    "https://jenkins.example.com/job/medical/job/platform/job/main/43/", null).call();
             out.println("  rollback   " + rollback.summary());
             String released = layout(workspace).resolve(IMAGE).digest();
             boolean restored = rollback.images().stream().allMatch(p -> p.digest().equals(released));

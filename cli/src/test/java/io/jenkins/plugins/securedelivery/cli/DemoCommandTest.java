@@ -21,7 +21,7 @@ class DemoCommandTest {
                 .contains("Quality gate PASSED").contains("line coverage 100% meets 80%")
                 .contains("APPROVED prod: approved by alice, bob").contains("no self-approval: carol is the commit author")
                 .contains("approval-prod.json verified: it approves this digest for prod")
-                .contains("promoted 1 image(s) to prod").contains("prod already runs these images").contains("(release 1.4.0 again)")
+                .contains("promoted 1 image(s) to prod").contains("prod already runs these images").contains("Canary analysis FAIL").contains("critical metric success-rate failed").contains("(release 1.4.0 again)")
                 .contains("change failure rate:   50.0%")
                 .contains("PASSED verification of evidence bundle").contains("INTACT audit log")
                 .containsPattern("== Done: \\d+ stage\\(s\\) passed");

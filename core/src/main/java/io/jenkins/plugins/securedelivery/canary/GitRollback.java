@@ -33,7 +33,7 @@ public record GitRollback(String repository, String branch, String environment, 
     }
 
     /** Commits the rollback of the environment to its previous release and pushes it. */
-    PromotionResult call() {
+    public PromotionResult call() {
         Rollback rollback = new Rollback().repository(repository).environment(environment).credentials(credentials)
                 .previous().editor(pins -> new OverlayEditor(pins, false));
         if (branch != null) {
