@@ -1,0 +1,92 @@
+package io.jenkins.plugins.securedelivery.plugin.actions;
+
+import hudson.model.Run;
+import java.util.List;
+import org.kohsuke.stapler.export.Exported;
+import org.kohsuke.stapler.export.ExportedBean;
+
+/** DORA figures a run read from an environment's GitOps history. Unknown figures stay null, never zero. */
+@ExportedBean
+public final class DoraMetricsAction extends RunRecord<DoraMetricsAction.Figures> {
+
+    public static void record(Run<?, ?> run, Figures figures) {
+        append(run, DoraMetricsAction.class, DoraMetricsAction::new, figures);
+    }
+
+    @Exported(inline = true)
+    public List<Figures> getMetrics() {
+        return entries();
+    }
+
+    @Override
+    public String getDisplayName() {
+        return "DORA metrics";
+    }
+
+    @ExportedBean(defaultVisibility = 2)
+    public static final class Figures {
+        private final String environment;
+        private final String from;
+        private final String to;
+        private final int deployments;
+        private final Double deploymentsPerWeek;
+        private final String leadTimeMedian;
+        private final Double changeFailureRate;
+        private final String timeToRestoreMedian;
+
+        public Figures(String environment, String from, String to, int deployments, Double deploymentsPerWeek,
+                       String leadTimeMedian, Double changeFailureRate, String timeToRestoreMedian) {
+            this.environment = environment;
+            this.from = from;
+            this.to = to;
+            this.deployments = deployments;
+            this.deploymentsPerWeek = deploymentsPerWeek;
+            this.leadTimeMedian = leadTimeMedian;
+            this.changeFailureRate = changeFailureRate;
+            this.timeToRestoreMedian = timeToRestoreMedian;
+        }
+
+        @Exported
+        public String getEnvironment() {
+            return environment;
+        }
+
+        /** Start of the window, RFC 3339. */
+        @Exported
+        public String getFrom() {
+            return from;
+        }
+
+        @Exported
+        public String getTo() {
+            return to;
+        }
+
+        @Exported
+        public int getDeployments() {
+            return deployments;
+        }
+
+        @Exported
+        public Double getDeploymentsPerWeek() {
+            return deploymentsPerWeek;
+        }
+
+        /** ISO-8601 duration, e.g. PT3H20M. */
+        @Exported
+        public String getLeadTimeMedian() {
+            return leadTimeMedian;
+        }
+
+        /** Between 0 and 1. */
+        @Exported
+        public Double getChangeFailureRate() {
+            return changeFailureRate;
+        }
+
+        @Exported
+        public String getTimeToRestoreMedian() {
+            return timeToRestoreMedian;
+        }
+    }
+}
