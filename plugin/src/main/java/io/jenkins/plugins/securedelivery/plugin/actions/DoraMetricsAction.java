@@ -13,7 +13,7 @@ public final class DoraMetricsAction extends RunRecord<DoraMetricsAction.Figures
         append(run, DoraMetricsAction.class, DoraMetricsAction::new, figures);
     }
 
-    @Exported(inline = true)
+    @Exported(visibility = 2)
     public List<Figures> getMetrics() {
         return entries();
     }
@@ -23,7 +23,7 @@ public final class DoraMetricsAction extends RunRecord<DoraMetricsAction.Figures
         return "DORA metrics";
     }
 
-    @ExportedBean(defaultVisibility = 2)
+    @ExportedBean
     public static final class Figures {
         private final String environment;
         private final String from;

@@ -13,7 +13,7 @@ public final class PromotionAction extends RunRecord<PromotionAction.Promotion> 
         append(run, PromotionAction.class, PromotionAction::new, promotion);
     }
 
-    @Exported(inline = true)
+    @Exported(visibility = 2)
     public List<Promotion> getPromotions() {
         return entries();
     }
@@ -23,7 +23,7 @@ public final class PromotionAction extends RunRecord<PromotionAction.Promotion> 
         return "Promotions";
     }
 
-    @ExportedBean(defaultVisibility = 2)
+    @ExportedBean
     public static final class Promotion {
         private final String environment;
         private final String commit;

@@ -13,7 +13,7 @@ public final class SbomAction extends RunRecord<SbomAction.Sbom> {
         append(run, SbomAction.class, SbomAction::new, sbom);
     }
 
-    @Exported(inline = true)
+    @Exported(visibility = 2)
     public List<Sbom> getSboms() {
         return entries();
     }
@@ -23,7 +23,7 @@ public final class SbomAction extends RunRecord<SbomAction.Sbom> {
         return "SBOMs";
     }
 
-    @ExportedBean(defaultVisibility = 2)
+    @ExportedBean
     public static final class Sbom {
         private final String file;
         private final String subject;

@@ -13,7 +13,7 @@ public final class SignatureAction extends RunRecord<SignatureAction.Signature> 
         append(run, SignatureAction.class, SignatureAction::new, signature);
     }
 
-    @Exported(inline = true)
+    @Exported(visibility = 2)
     public List<Signature> getSignatures() {
         return entries();
     }
@@ -28,7 +28,7 @@ public final class SignatureAction extends RunRecord<SignatureAction.Signature> 
         SIGNED, ATTESTED, VERIFIED
     }
 
-    @ExportedBean(defaultVisibility = 2)
+    @ExportedBean
     public static final class Signature {
         private final Kind kind;
         private final String image;

@@ -27,6 +27,11 @@ public class SecureDeliveryConfiguration extends GlobalConfiguration {
         load();
     }
 
+    @Override
+    public String getDisplayName() {
+        return "Secure Delivery";
+    }
+
     public static SecureDeliveryConfiguration get() {
         return ExtensionList.lookupSingleton(SecureDeliveryConfiguration.class);
     }
