@@ -46,45 +46,45 @@ public final class DoraMetricsAction extends RunRecord<DoraMetricsAction.Figures
             this.timeToRestoreMedian = timeToRestoreMedian;
         }
 
-        @Exported
+        @Exported(visibility = 3)
         public String getEnvironment() {
             return environment;
         }
 
         /** Start of the window, RFC 3339. */
-        @Exported
+        @Exported(visibility = 3)
         public String getFrom() {
             return from;
         }
 
-        @Exported
+        @Exported(visibility = 3)
         public String getTo() {
             return to;
         }
 
-        @Exported
+        @Exported(visibility = 3)
         public int getDeployments() {
             return deployments;
         }
 
-        @Exported
+        @Exported(visibility = 3)
         public Double getDeploymentsPerWeek() {
             return deploymentsPerWeek;
         }
 
         /** ISO-8601 duration, e.g. PT3H20M. */
-        @Exported
+        @Exported(visibility = 3)
         public String getLeadTimeMedian() {
             return leadTimeMedian;
         }
 
         /** Between 0 and 1. */
-        @Exported
+        @Exported(visibility = 3)
         public Double getChangeFailureRate() {
             return changeFailureRate;
         }
 
-        @Exported
+        @Exported(visibility = 3)
         public String getTimeToRestoreMedian() {
             return timeToRestoreMedian;
         }

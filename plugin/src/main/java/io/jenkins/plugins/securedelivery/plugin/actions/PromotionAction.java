@@ -41,36 +41,36 @@ public final class PromotionAction extends RunRecord<PromotionAction.Promotion> 
             this.images = List.copyOf(images);
         }
 
-        @Exported
+        @Exported(visibility = 3)
         public String getEnvironment() {
             return environment;
         }
 
-        @Exported
+        @Exported(visibility = 3)
         public String getCommit() {
             return commit;
         }
 
         /** A link to the commit, when the environment says how its repository links commits. */
-        @Exported
+        @Exported(visibility = 3)
         public String getCommitUrl() {
             return commitUrl;
         }
 
         /** False when the environment already ran exactly these images and nothing was committed. */
-        @Exported
+        @Exported(visibility = 3)
         public boolean isChanged() {
             return changed;
         }
 
         /** For a rollback, the commit of the release it undid. */
-        @Exported
+        @Exported(visibility = 3)
         public String getRollbackOf() {
             return rollbackOf;
         }
 
         /** NAME=NEWNAME@sha256:... as the overlay pins them. */
-        @Exported
+        @Exported(visibility = 3)
         public List<String> getImages() {
             return images;
         }

@@ -42,34 +42,34 @@ public final class SbomAction extends RunRecord<SbomAction.Sbom> {
         }
 
         /** The SBOM file, relative to the workspace. */
-        @Exported
+        @Exported(visibility = 3)
         public String getFile() {
             return file;
         }
 
-        @Exported
+        @Exported(visibility = 3)
         public String getSubject() {
             return subject;
         }
 
-        @Exported
+        @Exported(visibility = 3)
         public int getComponents() {
             return components;
         }
 
         /** Distinct licences among the components. */
-        @Exported
+        @Exported(visibility = 3)
         public int getLicenses() {
             return licenses;
         }
 
         /** Components with no licence. */
-        @Exported
+        @Exported(visibility = 3)
         public int getUnlicensed() {
             return unlicensed;
         }
 
-        @Exported
+        @Exported(visibility = 3)
         public boolean isIncomplete() {
             return incomplete;
         }

@@ -44,30 +44,30 @@ public final class SignatureAction extends RunRecord<SignatureAction.Signature> 
             this.predicateType = predicateType;
         }
 
-        @Exported
+        @Exported(visibility = 3)
         public Kind getKind() {
             return kind;
         }
 
         /** The image by digest: registry/repository@sha256:... */
-        @Exported
+        @Exported(visibility = 3)
         public String getImage() {
             return image;
         }
 
-        @Exported
+        @Exported(visibility = 3)
         public String getDigest() {
             return digest;
         }
 
         /** The key's hint as Sigstore bundles name it (base64 SHA-256 of its public key), or the keyless identity policy. */
-        @Exported
+        @Exported(visibility = 3)
         public String getKeyId() {
             return keyId;
         }
 
         /** The attestation's predicate type; for verification, the attestations that were required. */
-        @Exported
+        @Exported(visibility = 3)
         public String getPredicateType() {
             return predicateType;
         }

@@ -17,6 +17,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -149,7 +151,9 @@ public final class DoraMetricsStep extends GitOpsStep {
                 String rendered = DoraFormat.named(request.format()).render(m);
                 listener.getLogger().print(rendered);
                 if (request.output() != null) {
-                    AtomicFile.write(workspace.toPath().resolve(request.output()), rendered.getBytes(StandardCharsets.UTF_8));
+                    Path output = workspace.toPath().resolve(request.output());
+                    Files.createDirectories(output.toAbsolutePath().getParent());
+                    AtomicFile.write(output, rendered.getBytes(StandardCharsets.UTF_8));
                 }
                 return new Figures(m.deploymentFrequency().deployments(), m.deploymentFrequency().rollbacks(),
                         m.deploymentFrequency().perWeek(), level(m.deploymentFrequency().level()),

@@ -15,6 +15,7 @@ import io.jenkins.plugins.securedelivery.sbom.ScanContext;
 import java.io.File;
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -218,7 +219,10 @@ public final class GenerateSbomStep extends Step {
                                 request.mavenLocalRepository() == null ? null : base.resolve(request.mavenLocalRepository()),
                                 request.offline()))
                         .call();
-                SbomFile.write(bom, encoding, base.resolve(request.output()));
+                Path output = base.resolve(request.output());
+                // The workspace itself does not exist before the first step that writes to it.
+                Files.createDirectories(output.toAbsolutePath().getParent());
+                SbomFile.write(bom, encoding, output);
                 SbomSummary summary = SbomSummary.of(bom);
                 listener.getLogger().println(summary.line() + " -> " + request.output());
                 if (summary.incomplete()) {
