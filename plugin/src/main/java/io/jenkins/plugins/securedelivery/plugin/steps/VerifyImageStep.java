@@ -124,7 +124,7 @@ public final class VerifyImageStep extends Step {
                    String trustedRoot, Set<String> required) implements Serializable {
     }
 
-    record Outcome(boolean passed, String digest, String policy, List<String> verified, String summary) implements Serializable {
+    record Outcome(boolean passed, String digest, String policy, List<String> verified, List<String> reasons) implements Serializable {
     }
 
     static final class Execution extends AgentStepExecution {
@@ -169,7 +169,7 @@ public final class VerifyImageStep extends Step {
                     RegistryAccess.reference(step.image).withDigest(outcome.digest()).toString(), outcome.digest(),
                     outcome.policy(), String.join(",", required)));
             if (!outcome.passed()) {
-                throw new AbortException("verification of " + step.image + " FAILED: " + outcome.summary().strip());
+                throw new AbortException("verification of " + step.image + " FAILED: " + String.join("; ", outcome.reasons()));
             }
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("digest", outcome.digest());
@@ -208,7 +208,7 @@ public final class VerifyImageStep extends Step {
                 listener.getLogger().print(report.summary());
                 List<String> verified = new ArrayList<>();
                 report.items().forEach(item -> verified.add(item.toString()));
-                return new Outcome(report.passed(), report.imageDigest(), policy, verified, report.summary());
+                return new Outcome(report.passed(), report.imageDigest(), policy, verified, new ArrayList<>(report.reasons()));
             } catch (RuntimeException | IOException e) {
                 throw AgentStepExecution.agentFailure(e);
             }
