@@ -26,12 +26,9 @@ abstract class AgentStepExecution extends SynchronousNonBlockingStepExecution<Ob
 
     @Override
     protected final Object run() throws Exception {
+        // CONTEXT is the descriptors' required context: Pipeline refuses the step outside node { } before it starts.
         StepContext context = getContext();
-        FilePath workspace = context.get(FilePath.class);
-        if (workspace == null) {
-            throw new AbortException("this step needs a workspace: call it inside node { ... } (or a stage with an agent)");
-        }
-        return run(context.get(Run.class), workspace, context.get(TaskListener.class));
+        return run(context.get(Run.class), context.get(FilePath.class), context.get(TaskListener.class));
     }
 
     abstract Object run(Run<?, ?> run, FilePath workspace, TaskListener listener) throws Exception;
