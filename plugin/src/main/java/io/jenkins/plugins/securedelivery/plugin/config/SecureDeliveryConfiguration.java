@@ -15,7 +15,7 @@ import org.kohsuke.stapler.DataBoundSetter;
  */
 @Extension
 @Symbol("secureDelivery")
-public class SecureDeliveryConfiguration extends GlobalConfiguration {
+public final class SecureDeliveryConfiguration extends GlobalConfiguration {
 
     private List<Environment> environments = new ArrayList<>();
     private List<Registry> registries = new ArrayList<>();
