@@ -1,0 +1,173 @@
+package io.jenkins.plugins.securedelivery.plugin.config;
+
+import hudson.Extension;
+import hudson.Util;
+import hudson.model.Describable;
+import hudson.model.Descriptor;
+import java.util.Objects;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * A deployment environment: where its overlay lives in the GitOps repository, how to reach that repository, how a
+ * release gets there, and the defaults its canary analysis and approval start from. Steps name it and take the rest
+ * from here, so Jenkinsfiles stay short.
+ */
+public final class Environment implements Describable<Environment> {
+
+    private final String name;
+    private final String repository;
+    private String credentialsId;
+    private String branch;
+    private String overlayPath;
+    private String knownHosts;
+    private PromotionMode promotionMode = PromotionMode.PUSH;
+    private String commitUrl;
+    private String approvalPolicy;
+    private String canaryPrometheus;
+    private String canaryInterval;
+    private int canaryFailureLimit;
+
+    @DataBoundConstructor
+    public Environment(String name, String repository) {
+        this.name = Util.fixEmptyAndTrim(name);
+        this.repository = Util.fixEmptyAndTrim(repository);
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    /** The GitOps repository: https://, ssh://, file:// or a path on the agent. */
+    public String getRepository() {
+        return repository;
+    }
+
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    /** Username with password (https token) or SSH username with private key. */
+    @DataBoundSetter
+    public void setCredentialsId(String credentialsId) {
+        this.credentialsId = Util.fixEmptyAndTrim(credentialsId);
+    }
+
+    public String getBranch() {
+        return branch;
+    }
+
+    @DataBoundSetter
+    public void setBranch(String branch) {
+        this.branch = Util.fixEmptyAndTrim(branch);
+    }
+
+    public String getOverlayPath() {
+        return overlayPath;
+    }
+
+    /** The environment's kustomize overlay directory; unset means deploy/kustomize/overlays/NAME. */
+    @DataBoundSetter
+    public void setOverlayPath(String overlayPath) {
+        this.overlayPath = Util.fixEmptyAndTrim(overlayPath);
+    }
+
+    public String getKnownHosts() {
+        return knownHosts;
+    }
+
+    /** known_hosts lines holding the SSH server's host key: unknown hosts are refused, never learned. */
+    @DataBoundSetter
+    public void setKnownHosts(String knownHosts) {
+        this.knownHosts = Util.fixEmptyAndTrim(knownHosts);
+    }
+
+    public PromotionMode getPromotionMode() {
+        return promotionMode;
+    }
+
+    @DataBoundSetter
+    public void setPromotionMode(PromotionMode promotionMode) {
+        this.promotionMode = promotionMode == null ? PromotionMode.PUSH : promotionMode;
+    }
+
+    public String getCommitUrl() {
+        return commitUrl;
+    }
+
+    /** A link to a commit of the repository, {@code {commit}} standing for its id, e.g. https://git.example.com/org/gitops/commit/{commit}. */
+    @DataBoundSetter
+    public void setCommitUrl(String commitUrl) {
+        this.commitUrl = Util.fixEmptyAndTrim(commitUrl);
+    }
+
+    public String getApprovalPolicy() {
+        return approvalPolicy;
+    }
+
+    /** Who may approve a promotion here: the policy's YAML, or the path of a policy file in the GitOps repository. */
+    @DataBoundSetter
+    public void setApprovalPolicy(String approvalPolicy) {
+        this.approvalPolicy = Util.fixEmptyAndTrim(approvalPolicy);
+    }
+
+    public String getCanaryPrometheus() {
+        return canaryPrometheus;
+    }
+
+    /** The name of the Prometheus endpoint canary analysis queries for this environment. */
+    @DataBoundSetter
+    public void setCanaryPrometheus(String canaryPrometheus) {
+        this.canaryPrometheus = Util.fixEmptyAndTrim(canaryPrometheus);
+    }
+
+    public String getCanaryInterval() {
+        return canaryInterval;
+    }
+
+    /** How often canary analysis measures, e.g. 1m or 30s. */
+    @DataBoundSetter
+    public void setCanaryInterval(String canaryInterval) {
+        this.canaryInterval = Util.fixEmptyAndTrim(canaryInterval);
+    }
+
+    public int getCanaryFailureLimit() {
+        return canaryFailureLimit;
+    }
+
+    /** Failed measurements tolerated before the canary is rolled back; 0 rolls back on the first. */
+    @DataBoundSetter
+    public void setCanaryFailureLimit(int canaryFailureLimit) {
+        this.canaryFailureLimit = Math.max(0, canaryFailureLimit);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Environment e && Objects.equals(name, e.name) && Objects.equals(repository, e.repository)
+                && Objects.equals(credentialsId, e.credentialsId) && Objects.equals(branch, e.branch)
+                && Objects.equals(overlayPath, e.overlayPath) && Objects.equals(knownHosts, e.knownHosts)
+                && promotionMode == e.promotionMode && Objects.equals(commitUrl, e.commitUrl)
+                && Objects.equals(approvalPolicy, e.approvalPolicy) && Objects.equals(canaryPrometheus, e.canaryPrometheus)
+                && Objects.equals(canaryInterval, e.canaryInterval) && canaryFailureLimit == e.canaryFailureLimit;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, repository);
+    }
+
+    /** Push commits the promotion to the branch Argo CD follows; pull-request proposes it for review instead. */
+    public enum PromotionMode {
+        PUSH, PULL_REQUEST
+    }
+
+    @Extension
+    @Symbol("gitOpsEnvironment")
+    public static final class DescriptorImpl extends Descriptor<Environment> {
+        @Override
+        public String getDisplayName() {
+            return "Environment";
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.jenkins.plugins.securedelivery.plugin.steps;
+
+import hudson.AbortException;
+import hudson.FilePath;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import java.io.IOException;
+import java.util.Set;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
+
+/**
+ * A step that resolves its settings and credentials on the controller, does its work on the agent that holds the
+ * workspace (one {@code FilePath.act}), and records the outcome on the run. Short work, so synchronous, off the CPS
+ * thread; a restart of the controller in the middle fails the step rather than repeating half of it.
+ */
+abstract class AgentStepExecution extends SynchronousNonBlockingStepExecution<Object> {
+
+    private static final long serialVersionUID = 1L;
+
+    static final Set<Class<?>> CONTEXT = Set.of(Run.class, FilePath.class, TaskListener.class);
+
+    AgentStepExecution(StepContext context) {
+        super(context);
+    }
+
+    @Override
+    protected final Object run() throws Exception {
+        // CONTEXT is the descriptors' required context: Pipeline refuses the step outside node { } before it starts.
+        StepContext context = getContext();
+        return run(context.get(Run.class), context.get(FilePath.class), context.get(TaskListener.class));
+    }
+
+    abstract Object run(Run<?, ?> run, FilePath workspace, TaskListener listener) throws Exception;
+
+    /**
+     * What an agent sends back when the engine refuses: its message (which names the input and the fix) without the
+     * engine's exception classes, which the controller does not deserialize, and without a stack trace for bad input.
+     */
+    static IOException agentFailure(Exception e) {
+        if (e instanceof AbortException abort) {
+            return abort;
+        }
+        String type = e.getClass().getName();
+        if (type.startsWith("io.jenkins.plugins.securedelivery.") || e instanceof IllegalArgumentException) {
+            return new AbortException(e.getMessage());
+        }
+        IOException unexpected = new IOException(type + ": " + e.getMessage());
+        unexpected.setStackTrace(e.getStackTrace());
+        return unexpected;
+    }
+}

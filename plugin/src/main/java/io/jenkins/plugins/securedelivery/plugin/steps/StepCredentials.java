@@ -1,0 +1,61 @@
+package io.jenkins.plugins.securedelivery.plugin.steps;
+
+import com.cloudbees.jenkins.plugins.sshcredentials.SSHUserPrivateKey;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.common.IdCredentials;
+import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import hudson.AbortException;
+import hudson.model.Run;
+import java.io.IOException;
+import java.io.InputStream;
+import org.jenkinsci.plugins.plaincredentials.FileCredentials;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+
+/** Credentials a step uses, looked up in the run's context (folder and job credentials, credential parameters) and tracked. */
+final class StepCredentials {
+
+    private StepCredentials() {
+    }
+
+    static <C extends IdCredentials> C find(Run<?, ?> run, String id, Class<C> type, String purpose) throws AbortException {
+        C found = CredentialsProvider.findCredentialById(id, type, run);
+        if (found == null) {
+            throw new AbortException("credentials '" + id + "' (" + purpose + ") were not found as " + type.getSimpleName()
+                    + " for " + run.getParent().getFullName() + ": add them in the job's folder or globally, with that id and kind");
+        }
+        return CredentialsProvider.track(run, found);
+    }
+
+    /** The first of the kinds that has a credential with this id. */
+    @SafeVarargs
+    static IdCredentials findAny(Run<?, ?> run, String id, String purpose, Class<? extends IdCredentials>... kinds) throws AbortException {
+        StringBuilder names = new StringBuilder();
+        for (Class<? extends IdCredentials> kind : kinds) {
+            IdCredentials found = CredentialsProvider.findCredentialById(id, kind, run);
+            if (found != null) {
+                return CredentialsProvider.track(run, found);
+            }
+            names.append(names.length() == 0 ? "" : " or ").append(kind.getSimpleName());
+        }
+        throw new AbortException("credentials '" + id + "' (" + purpose + ") were not found as " + names + " for "
+                + run.getParent().getFullName() + ": add them in the job's folder or globally, with that id and kind");
+    }
+
+    static StandardUsernamePasswordCredentials usernamePassword(Run<?, ?> run, String id, String purpose) throws AbortException {
+        return find(run, id, StandardUsernamePasswordCredentials.class, purpose);
+    }
+
+    static String secretText(Run<?, ?> run, String id, String purpose) throws AbortException {
+        return find(run, id, StringCredentials.class, purpose).getSecret().getPlainText();
+    }
+
+    static byte[] content(FileCredentials file) throws IOException {
+        try (InputStream in = file.getContent()) {
+            return in.readAllBytes();
+        }
+    }
+
+    static SSHUserPrivateKey sshKey(Run<?, ?> run, String id, String purpose) throws AbortException {
+        return find(run, id, SSHUserPrivateKey.class, purpose);
+    }
+}
