@@ -26,7 +26,7 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
  * staging, prod}), each overlay pinning its images in its kustomization.yaml; and a plain-text overlay edit that
  * stands in for the real YAML editor in these git tests.
  */
-final class GitOpsFixtures {
+public final class GitOpsFixtures {
 
     static final String APP = "ghcr.io/org/medical-platform";
     /** When the seed commit was made: long before any promotion of a test. */
@@ -37,7 +37,7 @@ final class GitOpsFixtures {
     }
 
     /** A sha256 digest made from a word, so tests can say "release 2" instead of 64 hex digits. */
-    static String digest(String word) {
+    public static String digest(String word) {
         try {
             return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(word.getBytes(StandardCharsets.UTF_8)));
@@ -51,7 +51,7 @@ final class GitOpsFixtures {
     }
 
     /** A bare repository (default branch main) whose overlays each pin {@code images} at digest("seed"). */
-    static Path seedBareRepository(Path bare, List<String> images) throws IOException, GitAPIException {
+    public static Path seedBareRepository(Path bare, List<String> images) throws IOException, GitAPIException {
         Path work = Files.createTempDirectory(bare.getParent(), "seed-work");
         Git.init().setBare(true).setInitialBranch("main").setDirectory(bare.toFile()).call().close();
         try (Git git = Git.init().setInitialBranch("main").setDirectory(work.toFile()).call()) {
@@ -134,7 +134,7 @@ final class GitOpsFixtures {
     }
 
     /** The commits of main, newest first. */
-    static List<RevCommit> commits(Path bare) throws IOException, GitAPIException {
+    public static List<RevCommit> commits(Path bare) throws IOException, GitAPIException {
         try (Repository repo = open(bare); Git git = new Git(repo)) {
             List<RevCommit> commits = new ArrayList<>();
             git.log().add(repo.resolve(Constants.R_HEADS + "main")).call().forEach(commits::add);
