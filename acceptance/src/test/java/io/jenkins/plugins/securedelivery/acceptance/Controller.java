@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
 
 /**
  * A real Jenkins controller started from a war ({@code java -jar}) on a loopback port with its own JENKINS_HOME,
- * configured by a JCasC file, and driven over HTTP as a user would: HTTP basic authentication with the admin's
- * password and, for every POST, the crumb of that session.
+ * configured by a JCasC file, and driven over HTTP as a user would: the admin's password once, to create an API token
+ * (with the crumb of that session), then HTTP basic authentication with that token. A password is checked with
+ * bcrypt on every request, which would cost the controller more CPU than the steps measured here.
  */
 final class Controller implements AutoCloseable {
 
@@ -37,14 +38,17 @@ final class Controller implements AutoCloseable {
     private final Process process;
     private final Path home;
     private final String url;
-    private final String authorization;
+    private String authorization;
     private final HttpClient http;
     private final List<Process> agents = new ArrayList<>();
     private String crumbField;
     private String crumb;
 
-    /** What one build did: its result, its console and its {@code api/json}. */
-    record Build(String job, int number, String result, String console, JsonNode json) {
+    /**
+     * What one build did: its result, its console and its {@code api/json}; and the controller's CPU time when the
+     * build was seen finished, before those were fetched.
+     */
+    record Build(String job, int number, String result, String console, JsonNode json, long cpuMillisAtEnd) {
         /** The entries of the run's action that exports {@code key}, as a client of {@code api/json} reads them. */
         JsonNode exported(String key) {
             for (JsonNode action : json.path("actions")) {
@@ -86,13 +90,18 @@ final class Controller implements AutoCloseable {
         Path cascFile = home.resolve("casc/jenkins.yaml");
         Files.createDirectories(cascFile.getParent());
         Files.writeString(cascFile, casc);
-        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx768m",
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx768m",
                 "-Djenkins.install.runSetupWizard=false",
                 "-Dhudson.model.UpdateCenter.never=true",
                 "-Dhudson.model.DownloadService.never=true",
-                "-DJENKINS_HOME=" + home,
-                "-jar", war.toString(),
-                "--httpListenAddress=127.0.0.1", "--httpPort=" + port)
+                "-DJENKINS_HOME=" + home));
+        // e.g. -Dcontroller.jvmArgs=-XX:StartFlightRecording=filename=/tmp/c.jfr,settings=profile to see where its CPU goes
+        String extra = System.getProperty("controller.jvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", war.toString(), "--httpListenAddress=127.0.0.1", "--httpPort=" + port));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(home.resolve("jenkins.log").toFile());
         builder.environment().put("CASC_JENKINS_CONFIG", cascFile.toString());
@@ -101,6 +110,7 @@ final class Controller implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(controller::stopProcesses));
         try {
             controller.awaitReady(timeout);
+            controller.switchToApiToken(user);
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
             controller.close();
             throw e;
@@ -124,6 +134,16 @@ final class Controller implements AutoCloseable {
             Thread.sleep(500);
         }
         throw new AssertionError("the controller at " + url + " was not ready within " + timeout + ":\n" + logTail());
+    }
+
+    private void switchToApiToken(String user) throws IOException, InterruptedException {
+        HttpResponse<String> created = post("user/" + user + "/descriptorByName/jenkins.security.ApiTokenProperty/generateNewToken",
+                "application/x-www-form-urlencoded", "newTokenName=acceptance");
+        String token = JSON.readTree(created.body()).path("data").path("tokenValue").asText();
+        if (token.isEmpty()) {
+            throw new AssertionError("the controller created no API token for " + user + ": " + created.statusCode());
+        }
+        authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + token).getBytes(StandardCharsets.UTF_8));
     }
 
     String url() {
@@ -199,7 +219,7 @@ final class Controller implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         int number = -1;
         while (number < 0) {
-            JsonNode item = json(queueItem + "api/json");
+            JsonNode item = json(queueItem + "api/json?tree=cancelled,why,executable[number]");
             if (item.path("cancelled").asBoolean(false)) {
                 throw new AssertionError("the build of " + job + " was cancelled in the queue: " + item);
             }
@@ -210,12 +230,15 @@ final class Controller implements AutoCloseable {
             }
         }
         String runPath = "job/" + job + "/" + number + "/";
-        JsonNode run = json(runPath + "api/json");
+        // Only the two fields while waiting: the whole run's JSON is built once, at the end.
+        String state = runPath + "api/json?tree=building,result";
+        JsonNode run = json(state);
         while (run.path("building").asBoolean() || run.path("result").isNull()) {
             awaitOrFail(deadline, job + " #" + number + " did not finish:\n" + get(runPath + "consoleText"));
-            run = json(runPath + "api/json");
+            run = json(state);
         }
-        return new Build(job, number, run.path("result").asText(), get(runPath + "consoleText"), run);
+        long cpuAtEnd = cpuMillis();
+        return new Build(job, number, run.path("result").asText(), get(runPath + "consoleText"), json(runPath + "api/json"), cpuAtEnd);
     }
 
     private static void awaitOrFail(long deadline, String problem) throws InterruptedException {
