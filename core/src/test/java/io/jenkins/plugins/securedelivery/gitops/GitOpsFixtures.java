@@ -38,7 +38,7 @@ public final class GitOpsFixtures {
     }
 
     /** A sha256 digest made from a word, so tests can say "release 2" instead of 64 hex digits. */
-    static String digest(String word) {
+    public static String digest(String word) {
         try {
             return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(word.getBytes(StandardCharsets.UTF_8)));

@@ -12,14 +12,14 @@ import org.eclipse.jgit.transport.resolver.FileResolver;
  * {@code http://127.0.0.1:PORT/git/<name>}, every request behind HTTP basic authentication ({@link #USER} /
  * {@link #PASSWORD}).
  */
-final class JGitHttpServer implements AutoCloseable {
+public final class JGitHttpServer implements AutoCloseable {
 
-    static final String USER = AppServer.username;
-    static final String PASSWORD = AppServer.password;
+    public static final String USER = AppServer.username;
+    public static final String PASSWORD = AppServer.password;
 
     private final AppServer server = new AppServer();
 
-    JGitHttpServer(Path repositories) throws Exception {
+    public JGitHttpServer(Path repositories) throws Exception {
         ServletContextHandler app = server.addContext("/git");
         GitServlet git = new GitServlet();
         git.setRepositoryResolver(new FileResolver<>(repositories.toFile(), true));
@@ -28,7 +28,7 @@ final class JGitHttpServer implements AutoCloseable {
         server.setUp();
     }
 
-    String url(String repository) {
+    public String url(String repository) {
         return "http://127.0.0.1:" + server.getPort() + "/git/" + repository;
     }
 
