@@ -28,6 +28,8 @@ public final class Environment implements Describable<Environment> {
     private String canaryPrometheus;
     private String canaryInterval;
     private int canaryFailureLimit;
+    private String kubernetesUrl;
+    private String kubernetesCredentialsId;
 
     @DataBoundConstructor
     public Environment(String name, String repository) {
@@ -142,6 +144,26 @@ public final class Environment implements Describable<Environment> {
         this.canaryFailureLimit = Math.max(0, canaryFailureLimit);
     }
 
+    public String getKubernetesUrl() {
+        return kubernetesUrl;
+    }
+
+    /** The cluster's API server, for a bearer token credential (https; plain http only on a loopback address). */
+    @DataBoundSetter
+    public void setKubernetesUrl(String kubernetesUrl) {
+        this.kubernetesUrl = Util.fixEmptyAndTrim(kubernetesUrl);
+    }
+
+    public String getKubernetesCredentialsId() {
+        return kubernetesCredentialsId;
+    }
+
+    /** How waitForCanary reaches the cluster: a secret file holding a kubeconfig, or a secret text bearer token. */
+    @DataBoundSetter
+    public void setKubernetesCredentialsId(String kubernetesCredentialsId) {
+        this.kubernetesCredentialsId = Util.fixEmptyAndTrim(kubernetesCredentialsId);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Environment e && Objects.equals(name, e.name) && Objects.equals(repository, e.repository)
@@ -149,7 +171,8 @@ public final class Environment implements Describable<Environment> {
                 && Objects.equals(overlayPath, e.overlayPath) && Objects.equals(knownHosts, e.knownHosts)
                 && promotionMode == e.promotionMode && Objects.equals(commitUrl, e.commitUrl)
                 && Objects.equals(approvalPolicy, e.approvalPolicy) && Objects.equals(canaryPrometheus, e.canaryPrometheus)
-                && Objects.equals(canaryInterval, e.canaryInterval) && canaryFailureLimit == e.canaryFailureLimit;
+                && Objects.equals(canaryInterval, e.canaryInterval) && canaryFailureLimit == e.canaryFailureLimit
+                && Objects.equals(kubernetesUrl, e.kubernetesUrl) && Objects.equals(kubernetesCredentialsId, e.kubernetesCredentialsId);
     }
 
     @Override

@@ -1,0 +1,233 @@
+package io.jenkins.plugins.securedelivery.plugin.steps;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.model.Cause;
+import hudson.model.Computer;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import io.jenkins.plugins.securedelivery.approval.ApprovalPolicy;
+import io.jenkins.plugins.securedelivery.approval.ApprovalRequest;
+import io.jenkins.plugins.securedelivery.approval.ApprovalState;
+import io.jenkins.plugins.securedelivery.plugin.actions.ApprovalAction;
+import io.jenkins.plugins.securedelivery.plugin.config.Environment;
+import io.jenkins.plugins.securedelivery.plugin.config.SecureDeliveryConfiguration;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import jenkins.util.Timer;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+
+/**
+ * {@code requestApproval} as a state machine (ARCHITECTURE principle 4): the request, its pinned policy and every
+ * decision live in the run's {@link ApprovalAction} (saved with the run); this execution only evaluates them with
+ * core's pure function when a decision arrives and on one {@link Timer} tick at the expiry, and holds no executor and no
+ * thread in between. After a restart {@link #onResume()} evaluates again from what the run saved.
+ */
+final class ApprovalExecution extends StepExecution implements ApprovalAction.Waiter {
+
+    private static final long serialVersionUID = 1L;
+    private static final YAMLMapper YAML = new YAMLMapper();
+
+    record Request(String environment, List<String> images, String ticket, String message, String commitAuthor, String sourceCommit)
+            implements Serializable {
+    }
+
+    private final Request request;
+    private final String id = UUID.randomUUID().toString();
+    /** The last reason logged, so the log gets a line only when the state moves. */
+    private String shown;
+    private transient volatile ScheduledFuture<?> tick;
+    private transient boolean finished;
+
+    ApprovalExecution(StepContext context, Request request) {
+        super(context);
+        this.request = request;
+    }
+
+    @Override
+    public String approvalId() {
+        return id;
+    }
+
+    @Override
+    public boolean start() throws Exception {
+        Run<?, ?> run = getContext().get(Run.class);
+        TaskListener listener = getContext().get(TaskListener.class);
+        if (request.environment() == null) {
+            throw new AbortException("requestApproval: give environment: 'prod' (an environment of the global configuration with an approvalPolicy)");
+        }
+        Environment environment = SecureDeliveryConfiguration.get().environment(request.environment()).orElseThrow(() -> new AbortException(
+                "requestApproval: environment '" + request.environment() + "' is not in the global configuration (secureDelivery.environments): add it, with its approvalPolicy"));
+        String policyName = "approvalPolicy of environment '" + request.environment() + "'";
+        String policyYaml = policyYaml(environment, policyName);
+        ApprovalRequest approvalRequest = approvalRequest(run);
+        try {
+            // Refuses up front what can never be approved: no rules for the environment, a missing or malformed ticket.
+            ApprovalPolicy.parse(policyName, policyYaml.getBytes(StandardCharsets.UTF_8)).check(approvalRequest);
+        } catch (RuntimeException e) {
+            throw new AbortException("requestApproval: " + e.getMessage());
+        }
+        ApprovalAction.open(run, id, approvalRequest, policyName, policyYaml, request.message());
+        String page = ReleaseCommits.runUrl(run);
+        listener.getLogger().println("Approval to " + request.environment() + " requested" + (request.ticket() == null ? "" : " (" + request.ticket() + ")")
+                + " for " + String.join(", ", approvalRequest.images()) + "; approve or reject on " + (page == null ? "the run page" : page));
+        evaluate();
+        return false;
+    }
+
+    @Override
+    public void onResume() {
+        Computer.threadPoolForRemoting.submit(this::evaluate);
+    }
+
+    @Override
+    public void decided() {
+        Computer.threadPoolForRemoting.submit(this::evaluate);
+    }
+
+    @Override
+    public void stop(Throwable cause) throws Exception {
+        synchronized (this) {
+            finished = true;
+            cancelTick();
+        }
+        Run<?, ?> run = getContext().get(Run.class);
+        ApprovalAction.Approval approval = ApprovalAction.find(run, id);
+        if (approval != null) {
+            approval.cancel("the run was stopped while waiting: " + cause);
+            run.save();
+        }
+        getContext().onFailure(cause);
+    }
+
+    @Override
+    public String getStatus() {
+        return "waiting for approval to " + request.environment() + (shown == null ? "" : ": " + shown);
+    }
+
+    private synchronized void evaluate() {
+        if (finished) {
+            return;
+        }
+        try {
+            Run<?, ?> run = getContext().get(Run.class);
+            TaskListener listener = getContext().get(TaskListener.class);
+            ApprovalAction.Approval approval = ApprovalAction.find(run, id);
+            if (approval == null) {
+                throw new AbortException("the approval request " + id + " is no longer on " + run + ": ask again");
+            }
+            Instant now = Instant.now();
+            ApprovalState state = approval.evaluate(now);
+            if (!state.reason().equals(shown)) {
+                listener.getLogger().println("Approval to " + request.environment() + ": " + state.status() + ": " + state.reason());
+                shown = state.reason();
+                run.save();
+            }
+            cancelTick();
+            if (!state.isFinal()) {
+                // One tick at the expiry, so an unanswered request ends EXPIRED without anyone polling it.
+                Duration untilExpiry = Duration.between(now, state.expiresAt()).plusSeconds(1);
+                tick = Timer.get().schedule(() -> Computer.threadPoolForRemoting.submit(this::evaluate),
+                        Math.max(1000, untilExpiry.toMillis()), TimeUnit.MILLISECONDS);
+                return;
+            }
+            finished = true;
+            listener.getLogger().print(state.summary());
+            if (state.isApproved()) {
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("status", state.status().name());
+                result.put("environment", state.environment());
+                result.put("approvers", new ArrayList<>(state.approvers()));
+                result.put("adminBypass", state.adminBypass());
+                result.put("expiresAt", state.expiresAt().toString());
+                getContext().onSuccess(result);
+            } else {
+                getContext().onFailure(new AbortException("approval to " + request.environment() + " " + state.status() + ": " + state.reason()));
+            }
+        } catch (Exception e) {
+            finished = true;
+            cancelTick();
+            getContext().onFailure(e);
+        }
+    }
+
+    private void cancelTick() {
+        ScheduledFuture<?> t = tick;
+        if (t != null) {
+            t.cancel(false);
+            tick = null;
+        }
+    }
+
+    private ApprovalRequest approvalRequest(Run<?, ?> run) throws IOException, InterruptedException {
+        EnvVars env = getContext().get(EnvVars.class);
+        String sourceCommit = request.sourceCommit() != null ? request.sourceCommit() : env == null ? null : env.get("GIT_COMMIT");
+        if (sourceCommit == null) {
+            throw new AbortException("requestApproval: no sourceCommit was given and GIT_COMMIT is not set: give sourceCommit: '<the commit the images were built from>'");
+        }
+        if (request.commitAuthor() == null) {
+            throw new AbortException("requestApproval: give commitAuthor: (the source commit's author, a user id or \"Name <email>\"): "
+                    + "without it self-approval cannot be refused");
+        }
+        Cause.UserIdCause cause = run.getCause(Cause.UserIdCause.class);
+        // A run started by a trigger has no user; the name can match no one, so it refuses no approver.
+        String startedBy = cause == null || cause.getUserId() == null ? "(a trigger: " + run.getCauses() + ")" : cause.getUserId();
+        try {
+            return new ApprovalRequest(request.environment(), request.images(), sourceCommit, request.commitAuthor(), startedBy,
+                    request.ticket(), Instant.now(), ReleaseCommits.runUrl(run));
+        } catch (RuntimeException e) {
+            throw new AbortException("requestApproval: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The environment's policy as a whole policy file: its own rules (groups, required...) are wrapped as
+     * {@code environments: {NAME: ...}}; a whole policy (with {@code environments:}) is taken as it is; a single absolute
+     * path is read on the controller. The text is pinned in the request, so later edits do not move a pending request.
+     */
+    private static String policyYaml(Environment environment, String name) throws IOException {
+        String text = environment.getApprovalPolicy();
+        if (text == null) {
+            throw new AbortException("requestApproval: environment '" + environment.getName() + "' has no approvalPolicy: add its rules "
+                    + "(groups, required, expiresAfter; docs/approvals.md) to the environment in the global configuration");
+        }
+        if (!text.contains("\n") && text.startsWith("/")) {
+            Path file = Path.of(text);
+            if (!Files.isReadable(file)) {
+                throw new AbortException(name + ": the policy file " + file + " cannot be read on the controller: check the path");
+            }
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        }
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(text);
+        } catch (IOException e) {
+            throw new AbortException(name + ": not valid YAML (" + e.getMessage().replaceAll("\\s+", " ") + "): fix the policy's syntax");
+        }
+        if (tree != null && tree.isObject() && tree.has("environments")) {
+            return text;
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new AbortException(name + ": is not a mapping of rules: write groups:, required:, expiresAfter: (docs/approvals.md)");
+        }
+        ObjectNode whole = YAML.createObjectNode();
+        whole.putObject("environments").set(environment.getName(), tree);
+        return YAML.writeValueAsString(whole);
+    }
+}
