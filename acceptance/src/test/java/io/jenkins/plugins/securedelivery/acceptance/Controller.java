@@ -212,6 +212,13 @@ final class Controller implements AutoCloseable {
 
     /** Starts a build of {@code job} and waits for its result. */
     Build build(String job, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int number = trigger(job, timeout);
+        return await(job, number, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+
+    /** Starts a build of {@code job} and returns its number once it has left the queue. */
+    int trigger(String job, Duration timeout) throws IOException, InterruptedException {
         HttpResponse<String> queued = post("job/" + job + "/build?delay=0sec", null, "");
         String location = queued.headers().firstValue("Location")
                 .orElseThrow(() -> new AssertionError("POST /job/" + job + "/build gave no queue item (status " + queued.statusCode() + ")"));
@@ -229,6 +236,12 @@ final class Controller implements AutoCloseable {
                 awaitOrFail(deadline, job + " stayed in the queue: " + item.path("why").asText());
             }
         }
+        return number;
+    }
+
+    /** Waits for build {@code number} of {@code job} to finish. */
+    Build await(String job, int number, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         String runPath = "job/" + job + "/" + number + "/";
         // Only the two fields while waiting: the whole run's JSON is built once, at the end.
         String state = runPath + "api/json?tree=building,result";

@@ -93,8 +93,8 @@ public final class CanaryAction extends RunRecord<CanaryAction.Canary> {
             return finishedAt;
         }
 
-        /** The latest verdicts, oldest first. */
-        @Exported(visibility = 3)
+        /** The latest verdicts, oldest first (their fields are exported one level deeper than the run's actions). */
+        @Exported(visibility = 4)
         public List<Verdict> getVerdicts() {
             return verdicts;
         }
@@ -118,27 +118,27 @@ public final class CanaryAction extends RunRecord<CanaryAction.Canary> {
         }
 
         /** PASS, FAIL or INCONCLUSIVE. */
-        @Exported(visibility = 3)
+        @Exported(visibility = 5)
         public String getOutcome() {
             return outcome;
         }
 
-        @Exported(visibility = 3)
+        @Exported(visibility = 5)
         public double getScore() {
             return score;
         }
 
-        @Exported(visibility = 3)
+        @Exported(visibility = 5)
         public String getFrom() {
             return from;
         }
 
-        @Exported(visibility = 3)
+        @Exported(visibility = 5)
         public String getTo() {
             return to;
         }
 
-        @Exported(visibility = 3)
+        @Exported(visibility = 5)
         public String getReason() {
             return reason;
         }

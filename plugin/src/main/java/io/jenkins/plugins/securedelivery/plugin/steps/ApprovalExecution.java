@@ -44,8 +44,48 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
     private static final long serialVersionUID = 1L;
     private static final YAMLMapper YAML = new YAMLMapper();
 
-    record Request(String environment, List<String> images, String ticket, String message, String commitAuthor, String sourceCommit)
-            implements Serializable {
+    /** A class, not a record: the Pipeline's program is written by JBoss Marshalling, which cannot read a package-private record's components. */
+    static final class Request implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String environment;
+        private final List<String> images;
+        private final String ticket;
+        private final String message;
+        private final String commitAuthor;
+        private final String sourceCommit;
+
+        Request(String environment, List<String> images, String ticket, String message, String commitAuthor, String sourceCommit) {
+            this.environment = environment;
+            this.images = images;
+            this.ticket = ticket;
+            this.message = message;
+            this.commitAuthor = commitAuthor;
+            this.sourceCommit = sourceCommit;
+        }
+
+        String environment() {
+            return environment;
+        }
+
+        List<String> images() {
+            return images;
+        }
+
+        String ticket() {
+            return ticket;
+        }
+
+        String message() {
+            return message;
+        }
+
+        String commitAuthor() {
+            return commitAuthor;
+        }
+
+        String sourceCommit() {
+            return sourceCommit;
+        }
     }
 
     private final Request request;

@@ -59,10 +59,108 @@ final class CanaryWatchExecution extends StepExecution {
     private static final long serialVersionUID = 1L;
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(10);
 
-    /** The step's parameters, as the Pipeline program keeps them. */
-    record Request(String environment, String rollout, String namespace, String kind, String prometheus, String policy,
-                   String kubeconfigCredentialsId, String kubernetesUrl, String interval, String timeout, boolean fullPromotion,
-                   boolean rollback, String repository, String credentialsId, String branch, String overlayPath) implements Serializable {
+    /** The step's parameters, as the Pipeline program keeps them. A class, not a record: the program is written by JBoss Marshalling, which cannot read a package-private record's components. */
+    static final class Request implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String environment;
+        private final String rollout;
+        private final String namespace;
+        private final String kind;
+        private final String prometheus;
+        private final String policy;
+        private final String kubeconfigCredentialsId;
+        private final String kubernetesUrl;
+        private final String interval;
+        private final String timeout;
+        private final boolean fullPromotion;
+        private final boolean rollback;
+        private final String repository;
+        private final String credentialsId;
+        private final String branch;
+        private final String overlayPath;
+
+        Request(String environment, String rollout, String namespace, String kind, String prometheus, String policy, String kubeconfigCredentialsId, String kubernetesUrl, String interval, String timeout, boolean fullPromotion, boolean rollback, String repository, String credentialsId, String branch, String overlayPath) {
+            this.environment = environment;
+            this.rollout = rollout;
+            this.namespace = namespace;
+            this.kind = kind;
+            this.prometheus = prometheus;
+            this.policy = policy;
+            this.kubeconfigCredentialsId = kubeconfigCredentialsId;
+            this.kubernetesUrl = kubernetesUrl;
+            this.interval = interval;
+            this.timeout = timeout;
+            this.fullPromotion = fullPromotion;
+            this.rollback = rollback;
+            this.repository = repository;
+            this.credentialsId = credentialsId;
+            this.branch = branch;
+            this.overlayPath = overlayPath;
+        }
+
+        String environment() {
+            return environment;
+        }
+
+        String rollout() {
+            return rollout;
+        }
+
+        String namespace() {
+            return namespace;
+        }
+
+        String kind() {
+            return kind;
+        }
+
+        String prometheus() {
+            return prometheus;
+        }
+
+        String policy() {
+            return policy;
+        }
+
+        String kubeconfigCredentialsId() {
+            return kubeconfigCredentialsId;
+        }
+
+        String kubernetesUrl() {
+            return kubernetesUrl;
+        }
+
+        String interval() {
+            return interval;
+        }
+
+        String timeout() {
+            return timeout;
+        }
+
+        boolean fullPromotion() {
+            return fullPromotion;
+        }
+
+        boolean rollback() {
+            return rollback;
+        }
+
+        String repository() {
+            return repository;
+        }
+
+        String credentialsId() {
+            return credentialsId;
+        }
+
+        String branch() {
+            return branch;
+        }
+
+        String overlayPath() {
+            return overlayPath;
+        }
     }
 
     private final Request request;

@@ -90,7 +90,7 @@ public final class RequestApprovalStep extends Step {
 
     @Override
     public StepExecution start(StepContext context) {
-        return new ApprovalExecution(context, new ApprovalExecution.Request(environment, List.copyOf(images), ticket, message,
+        return new ApprovalExecution(context, new ApprovalExecution.Request(environment, new ArrayList<>(images), ticket, message,
                 commitAuthor, sourceCommit));
     }
 

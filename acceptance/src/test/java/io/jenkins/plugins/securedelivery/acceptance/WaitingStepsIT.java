@@ -1,0 +1,332 @@
+package io.jenkins.plugins.securedelivery.acceptance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.securedelivery.canary.RolloutCluster;
+import io.jenkins.plugins.securedelivery.gitops.GitOpsFixtures;
+import io.jenkins.plugins.securedelivery.gitops.ImagePin;
+import io.jenkins.plugins.securedelivery.gitops.JGitHttpServer;
+import io.jenkins.plugins.securedelivery.gitops.Promotion;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The waiting steps in a real controller: {@code waitForCanary} against fabric8's mock Kubernetes API (the suite plays
+ * Argo Rollouts) and a real Prometheus, rolling a failed canary back in a real GitOps repository; {@code requestApproval}
+ * decided over HTTP by real users of the controller's own user database. Neither step needs an agent.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WaitingStepsIT {
+
+    private static final Duration BUILD_TIMEOUT = Duration.ofSeconds(180);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ADMIN = "admin";
+    private static final String IMAGE = "registry.example.com/org/medical-platform@" + GitOpsFixtures.digest("1.4.1");
+
+    private final String adminPassword = randomSecret();
+    private final String alicePassword = randomSecret();
+    private final String bobPassword = randomSecret();
+    private final String clusterToken = randomSecret();
+    private Path work;
+    private RolloutCluster cluster;
+    private JGitHttpServer git;
+    private Path bare;
+    private Controller controller;
+
+    @BeforeAll
+    void controllerClusterAndGitOpsRepository() throws Exception {
+        String war = System.getenv("JENKINS_WAR");
+        String plugins = System.getenv("JENKINS_PLUGINS");
+        String skip = "acceptance suite skipped: set JENKINS_WAR=path/to/jenkins.war and JENKINS_PLUGINS=path/to/plugins-dir "
+                + "(a controller's .jpi files) to run the plugin in a real controller";
+        if (war == null || plugins == null) {
+            System.out.println(skip);
+        }
+        assumeTrue(war != null && plugins != null, skip);
+
+        work = Path.of(System.getProperty("acceptance.work", "target/acceptance")).resolveSibling("acceptance-waiting").toAbsolutePath();
+        PluginPackage.deleteRecursively(work);
+        Files.createDirectories(work);
+        Path sources = Path.of(System.getProperty("plugin.sources", "../plugin/src/main")).toAbsolutePath().normalize();
+        PluginPackage plugin = PluginPackage.build(Path.of(war), Path.of(plugins), sources,
+                Path.of(System.getProperty("hpi.libraries", "target/hpi-lib")), System.getProperty("plugin.version", "0.1.0-SNAPSHOT"),
+                work.resolve("build"), work.resolve("secure-delivery.hpi"));
+
+        cluster = new RolloutCluster(work);
+        Path repositories = Files.createDirectories(work.resolve("git"));
+        bare = GitOpsFixtures.seedBareRepository(repositories.resolve("gitops.git"), List.of(GitOpsFixtures.APP));
+        promoteToProd("r1");
+        promoteToProd("r2");
+        git = new JGitHttpServer(repositories);
+        Path kubeconfig = work.resolve("kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: mock, cluster: {server: "%s"}}]
+                users: [{name: canary-bot, user: {token: "%s"}}]
+                contexts: [{name: mock, context: {cluster: mock, user: canary-bot, namespace: %s}}]
+                current-context: mock
+                """.formatted(cluster.apiUrl(), clusterToken, RolloutCluster.NAMESPACE));
+
+        int port = Controller.freePort();
+        List<Path> installed = new ArrayList<>();
+        PluginPackage.installed(Path.of(plugins)).values().forEach(p -> installed.add(p.file()));
+        controller = Controller.start(Path.of(war), installed, plugin.hpi(), work.resolve("home"), port, casc(port, kubeconfig),
+                ADMIN, adminPassword, Duration.ofSeconds(240));
+        // Enough scrapes for the first analysis window before any canary is judged.
+        cluster.awaitScrapes(12);
+    }
+
+    @AfterAll
+    void stopEverything() throws Exception {
+        if (controller != null) {
+            controller.close();
+        }
+        if (git != null) {
+            git.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void promotesAHealthyCanaryStepByStepAndReturnsItsVerdicts() throws Exception {
+        // given a canary at 10% whose error rate and latency are no worse than its baseline's
+        cluster.startCanary("healthy-app", "5c8d7f6b4");
+        controller.createPipeline("canary-pass", """
+                def canary = waitForCanary(rollout: 'healthy-app', namespace: '%s', environment: 'prod', policy: '''%s''')
+                echo "canary ${canary.status} passed=${canary.passed} verdicts=${canary.verdicts.size()}"
+                """.formatted(RolloutCluster.NAMESPACE, policy("healthy")));
+
+        // when
+        Controller.Build build = controller.build("canary-pass", BUILD_TIMEOUT);
+
+        // then each pause was promoted on a passing verdict until Argo made the canary stable
+        assertThat(build.result()).as(build.console()).isEqualTo("SUCCESS");
+        assertThat(build.console()).contains("canary PROMOTED passed=true").contains("Canary rollout/platform-prod/healthy-app PROMOTED");
+        assertThat(cluster.status("healthy-app", "/status/stableRS")).isEqualTo("5c8d7f6b4");
+        JsonNode canary = build.exported("canaries").get(0);
+        assertThat(canary.path("status").asText()).isEqualTo("PROMOTED");
+        assertThat(canary.path("verdicts").size()).isGreaterThanOrEqualTo(2);
+        assertThat(canary.path("verdicts")).allSatisfy(v -> assertThat(v.path("outcome").asText()).isEqualTo("PASS"));
+        // and neither the cluster's token nor Prometheus' password reached the log or the run's JSON
+        assertThat(build.console()).doesNotContain(clusterToken).doesNotContain(RolloutCluster.PROMETHEUS_PASSWORD);
+        assertThat(build.json().toString()).doesNotContain(clusterToken);
+    }
+
+    @Test
+    void abortsAFailingCanaryRollsProdBackInGitAndFailsTheBuild() throws Exception {
+        // given prod at release r2, whose canary answers 8 % of its requests with errors
+        String badRelease = GitOpsFixtures.commits(bare).get(0).getName();
+        cluster.startCanary("failing-app", "9a1b2c3d4");
+        controller.createPipeline("canary-fail", """
+                waitForCanary(rollout: 'failing-app', namespace: '%s', environment: 'prod', policy: '''%s''')
+                echo 'promoting to the next region anyway'
+                """.formatted(RolloutCluster.NAMESPACE, policy("bad-errors")));
+
+        // when
+        Controller.Build build = controller.build("canary-fail", BUILD_TIMEOUT);
+
+        // then the build failed with the explained verdict, and nothing after the step ran
+        assertThat(build.result()).isEqualTo("FAILURE");
+        assertThat(build.console()).contains("ROLLED_BACK").contains("FAIL").doesNotContain("promoting to the next region anyway");
+        // and the rollout was aborted, and prod rolled back to r1 by one commit naming the bad release
+        assertThat(cluster.status("failing-app", "/status/phase")).isEqualTo("Degraded");
+        RevCommit head = GitOpsFixtures.commits(bare).get(0);
+        assertThat(head.getFullMessage()).contains("Rollback-Of: " + badRelease).contains(GitOpsFixtures.digest("r1"));
+        JsonNode canary = build.exported("canaries").get(0);
+        assertThat(canary.path("status").asText()).isEqualTo("ROLLED_BACK");
+        assertThat(canary.path("rollbackCommit").asText()).isEqualTo(head.getName());
+        assertThat(build.console()).doesNotContain(JGitHttpServer.PASSWORD);
+    }
+
+    @Test
+    void continuesOnceTwoOtherPeopleApproveAndRefusesTheStartersOwnApproval() throws Exception {
+        // given a release waiting for approval to prod (two approvals, a change ticket), started by the admin
+        controller.createPipeline("approve", """
+                def approval = requestApproval(environment: 'prod', images: ['%s'], ticket: 'CHG-1234', commitAuthor: 'carol',
+                                               sourceCommit: '4f1b2c3d4e5f60718293a4b5c6d7e8f901234567', message: 'Release 1.4.1')
+                echo "approved by ${approval.approvers.join(',')}"
+                """.formatted(IMAGE));
+        int number = controller.trigger("approve", BUILD_TIMEOUT);
+        String id = awaitPendingApproval("approve", number);
+
+        // when the admin, who started the run, approves, then alice, then bob
+        HttpResponse<String> self = decide(ADMIN, adminPassword, "approve", number, "approve", id);
+        HttpResponse<String> alice = decide("alice", alicePassword, "approve", number, "approve", id);
+        HttpResponse<String> bob = decide("bob", bobPassword, "approve", number, "approve", id);
+        Controller.Build build = controller.await("approve", number, BUILD_TIMEOUT);
+
+        // then the admin's approval was refused, saying why; the others' counted
+        assertThat(self.statusCode()).isEqualTo(403);
+        assertThat(self.body()).contains("no self-approval").contains("started the run");
+        assertThat(alice.statusCode()).as(alice.body()).isEqualTo(302);
+        assertThat(bob.statusCode()).as(bob.body()).isEqualTo(302);
+        // and the build went on with the approvers returned
+        assertThat(build.result()).as(build.console()).isEqualTo("SUCCESS");
+        assertThat(build.console()).contains("approved by alice,bob");
+        JsonNode approval = build.exported("approvals").get(0);
+        assertThat(approval.path("status").asText()).isEqualTo("APPROVED");
+        assertThat(approval.path("ticket").asText()).isEqualTo("CHG-1234");
+        JsonNode decisions = JSON.readTree(approval.path("decisions").asText());
+        assertThat(decisions).hasSize(3);
+        assertThat(decisions.get(1).path("approver").asText()).isEqualTo("alice");
+        assertThat(decisions.get(1).path("groups").toString()).contains("authenticated");
+    }
+
+    @Test
+    void refusesARequestWithoutTheChangeTicketThePolicyRequires() throws Exception {
+        // given a request to prod without a change ticket
+        controller.createPipeline("no-ticket", """
+                requestApproval(environment: 'prod', images: ['%s'], commitAuthor: 'carol', sourceCommit: '4f1b2c3d4e5f60718293a4b5c6d7e8f901234567')
+                echo 'waiting'
+                """.formatted(IMAGE));
+
+        // when
+        Controller.Build build = controller.build("no-ticket", BUILD_TIMEOUT);
+
+        // then it is refused at once, never left pending
+        assertThat(build.result()).isEqualTo("FAILURE");
+        assertThat(build.console()).contains("has no change ticket").doesNotContain("waiting");
+    }
+
+    private String awaitPendingApproval(String job, int number) throws Exception {
+        long deadline = System.nanoTime() + BUILD_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode run = controller.json("job/" + job + "/" + number + "/api/json?tree=actions[approvals[id,status]]");
+            for (JsonNode action : run.path("actions")) {
+                for (JsonNode approval : action.path("approvals")) {
+                    if ("PENDING".equals(approval.path("status").asText())) {
+                        return approval.path("id").asText();
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no pending approval on " + job + " #" + number + ":\n" + controller.get("job/" + job + "/" + number + "/consoleText"));
+    }
+
+    /** A user pressing a button of the run page: their own session, its CSRF crumb, and a POST of the form. */
+    private HttpResponse<String> decide(String user, String password, String job, int number, String verdict, String id) throws Exception {
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        String basic = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        JsonNode crumb = JSON.readTree(browser.send(HttpRequest.newBuilder(URI.create(controller.url() + "crumbIssuer/api/json"))
+                .header("Authorization", basic).build(), HttpResponse.BodyHandlers.ofString()).body());
+        String form = "id=" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "&comment=" + URLEncoder.encode("checked the diff", StandardCharsets.UTF_8);
+        return browser.send(HttpRequest.newBuilder(URI.create(controller.url() + "job/" + job + "/" + number + "/approval/" + verdict))
+                .header("Authorization", basic).header(crumb.path("crumbRequestField").asText(), crumb.path("crumb").asText())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Core's test policy for the simulated traffic: one scenario's canary against its baseline, analysed every 10 s. */
+    private static String policy(String scenario) {
+        return """
+                preset: http
+                canary: 'scenario="%1$s", track="canary"'
+                baseline: 'scenario="%1$s", track="baseline"'
+                step: 1s
+                rateWindow: 2s
+                minRequests: 50
+                minSamples: 6
+                interval: 10s
+                """.formatted(scenario);
+    }
+
+    private void promoteToProd(String word) {
+        List<ImagePin> release = List.of(GitOpsFixtures.pin(GitOpsFixtures.APP, word));
+        new Promotion().repository(bare.toString()).environment("prod").images(release).edit(GitOpsFixtures.pinning(release))
+                .sourceCommit("src-" + word).workDirectory(work.resolve("promote-" + word)).call();
+    }
+
+    private String casc(int port, Path kubeconfig) {
+        return """
+                jenkins:
+                  numExecutors: 0
+                  securityRealm:
+                    local:
+                      allowsSignup: false
+                      users:
+                        - id: "%1$s"
+                          password: "%2$s"
+                        - id: alice
+                          password: "%3$s"
+                        - id: bob
+                          password: "%4$s"
+                  authorizationStrategy:
+                    loggedInUsersCanDoAnything:
+                      allowAnonymousRead: false
+                unclassified:
+                  location:
+                    url: "http://127.0.0.1:%5$d/"
+                  secureDelivery:
+                    environments:
+                      - name: prod
+                        repository: "%6$s"
+                        credentialsId: gitops
+                        branch: main
+                        overlayPath: deploy/kustomize/overlays/prod
+                        canaryPrometheus: cluster
+                        kubernetesCredentialsId: kubeconfig
+                        approvalPolicy: |
+                          groups: [authenticated]
+                          required: 2
+                          ticket:
+                            required: true
+                            pattern: "CHG-\\\\d+"
+                          expiresAfter: 1h
+                    prometheusEndpoints:
+                      - name: cluster
+                        url: "%7$s"
+                        credentialsId: prometheus
+                credentials:
+                  system:
+                    domainCredentials:
+                      - credentials:
+                          - usernamePassword:
+                              scope: GLOBAL
+                              id: gitops
+                              username: "%8$s"
+                              password: "%9$s"
+                          - usernamePassword:
+                              scope: GLOBAL
+                              id: prometheus
+                              username: "%10$s"
+                              password: "%11$s"
+                          - file:
+                              scope: GLOBAL
+                              id: kubeconfig
+                              fileName: kubeconfig
+                              secretBytes: "${readFileBase64:%12$s}"
+                """.formatted(ADMIN, adminPassword, alicePassword, bobPassword, port, git.url("gitops.git"), cluster.prometheusUrl(),
+                JGitHttpServer.USER, JGitHttpServer.PASSWORD, RolloutCluster.PROMETHEUS_USER, RolloutCluster.PROMETHEUS_PASSWORD, kubeconfig);
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

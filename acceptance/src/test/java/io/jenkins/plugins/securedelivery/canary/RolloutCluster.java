@@ -1,0 +1,98 @@
+package io.jenkins.plugins.securedelivery.canary;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a canary watch in the controller talks to, started by the acceptance suite from core's canary test fixtures:
+ * fabric8's Kubernetes mock API server in CRUD mode (the only fake allowed here) with Argo Rollouts played by core's
+ * {@link Controllers} (a reconcile every 300 ms, as Argo would move a promoted or aborted rollout), and a real
+ * Prometheus (Debian's) scraping core's simulated traffic service, whose canary and baseline behave per scenario.
+ */
+public final class RolloutCluster implements AutoCloseable {
+
+    public static final String NAMESPACE = Controllers.NAMESPACE;
+    public static final String PROMETHEUS_USER = PrometheusServer.USER;
+    public static final String PROMETHEUS_PASSWORD = PrometheusServer.PASSWORD;
+
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+    private final Controllers argo;
+    private final SimulatedTrafficService traffic;
+    private final PrometheusServer prometheus;
+    private final ScheduledExecutorService argoLoop = Executors.newSingleThreadScheduledExecutor();
+    private final Map<String, Boolean> reconciled = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public RolloutCluster(Path directory) throws IOException, InterruptedException {
+        server = new KubernetesMockServer(new Context(), new okhttp3.mockwebserver.MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        client = server.createClient();
+        argo = new Controllers(client);
+        SimulatedTrafficService.Behaviour good = new SimulatedTrafficService.Behaviour(40, 0.003, 0.080);
+        traffic = new SimulatedTrafficService(Map.of(
+                "healthy", new SimulatedTrafficService.Behaviour[] {new SimulatedTrafficService.Behaviour(40, 0.001, 0.060), good},
+                "bad-errors", new SimulatedTrafficService.Behaviour[] {new SimulatedTrafficService.Behaviour(40, 0.08, 0.080), good}));
+        prometheus = new PrometheusServer(Files.createDirectories(directory.resolve("prometheus")), traffic.address());
+        argoLoop.scheduleWithFixedDelay(this::reconcileAll, 300, 300, TimeUnit.MILLISECONDS);
+    }
+
+    /** The API server's URL, as a kubeconfig names it. */
+    public String apiUrl() {
+        return "http://127.0.0.1:" + server.getPort();
+    }
+
+    public String prometheusUrl() {
+        return prometheus.url();
+    }
+
+    /** Waits until Prometheus has enough scrapes for a first analysis window. */
+    public void awaitScrapes(int scrapes) throws IOException, InterruptedException {
+        prometheus.awaitScrapes(scrapes, java.time.Duration.ofSeconds(60));
+    }
+
+    /** A Rollout at its stable revision, then a new canary paused at 10% (seed 000's steps: 10% pause, 50% pause, 100%). */
+    public void startCanary(String name, String hash) {
+        argo.createRollout(name);
+        argo.startCanary(name, hash, Instant.now());
+        reconciled.put(name, true);
+    }
+
+    /** The rollout's status as the mock API server holds it, e.g. {@code /status/phase}. */
+    public String status(String name, String pointer) {
+        return argo.rollout(name).at(pointer).asText();
+    }
+
+    /** Argo acts only when the watch patched something: a cleared pause or an abort (a blind write could undo a patch). */
+    private void reconcileAll() {
+        for (String name : reconciled.keySet()) {
+            var status = argo.rollout(name).path("status");
+            boolean moving = !status.path("currentPodHash").asText().equals(status.path("stableRS").asText())
+                    && !"Degraded".equals(status.path("phase").asText());
+            if (moving && (status.path("abort").asBoolean(false) || status.path("pauseConditions").isEmpty())) {
+                argo.reconcile(name, Instant.now());
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        argoLoop.shutdownNow();
+        prometheus.close();
+        traffic.close();
+        client.close();
+        server.destroy();
+    }
+}
