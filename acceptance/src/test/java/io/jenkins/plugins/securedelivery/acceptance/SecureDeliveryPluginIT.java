@@ -32,7 +32,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jgit.junit.ssh.SshTestGitServer;
+import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -73,6 +76,13 @@ class SecureDeliveryPluginIT {
     private String image;
     private String imageDigest;
     private KeyFiles.GeneratedKeyPair ours;
+    private final String sshPassphrase = randomSecret();
+    private Path sshBare;
+    private Repository sshServed;
+    private SshTestGitServer sshGit;
+    private int sshPort;
+    private Path sshKey;
+    private String sshHostKey;
 
     @BeforeAll
     void controllerWithOurPlugin() throws Exception {
@@ -107,6 +117,17 @@ class SecureDeliveryPluginIT {
         bare = GitOpsFixtures.seedBareRepository(repositories.resolve("gitops.git"), List.of(APP_IMAGE));
         git = new JGitHttpServer(repositories);
 
+        // A second GitOps repository behind JGit's SSH server, reached with a passphrase-protected key.
+        Path ssh = Files.createDirectories(work.resolve("ssh"));
+        sshBare = GitOpsFixtures.seedBareRepository(ssh.resolve("gitops.git"), List.of(APP_IMAGE));
+        sshKey = sshKeyPair(ssh, "user_key", sshPassphrase);
+        Path hostKey = sshKeyPair(ssh, "host_key", "");
+        sshServed = FileRepositoryBuilder.create(sshBare.toFile());
+        sshGit = new SshTestGitServer("git", ssh.resolve("user_key.pub"), sshServed, Files.readAllBytes(hostKey));
+        sshPort = sshGit.start();
+        String[] host = Files.readString(ssh.resolve("host_key.pub")).trim().split(" ");
+        sshHostKey = "[127.0.0.1]:" + sshPort + " " + host[0] + " " + host[1];
+
         app = copyNpmApp(Files.createDirectories(work.resolve("npm-app")));
         Path keys = Files.createDirectories(work.resolve("keys"));
         ours = KeyFiles.generate(Files.createDirectories(keys.resolve("ours")), "cosign",
@@ -134,6 +155,10 @@ class SecureDeliveryPluginIT {
         }
         if (git != null) {
             git.close();
+        }
+        if (sshGit != null) {
+            sshGit.stop();
+            sshServed.close();
         }
         if (registry != null) {
             registry.close();
@@ -291,6 +316,31 @@ class SecureDeliveryPluginIT {
 
     @Test
     @Order(6)
+    void promotesOverSshWithAPassphraseProtectedKey() throws Exception {
+        // given an environment whose GitOps repository is reached by SSH with a key credential that has a passphrase
+        String pin = APP_IMAGE + "=" + image + "@" + imageDigest;
+        controller.createPipeline("ssh-promote", """
+                node('agent') {
+                  def commit = promoteOverlay(environment: 'ssh-prod', images: ['%s'])
+                  echo "promoted over ssh: ${commit}"
+                }
+                """.formatted(pin));
+
+        // when
+        Controller.Build build = controller.build("ssh-promote", BUILD_TIMEOUT);
+
+        // then the key was unlocked on the agent and the promotion is the new head of the repository behind SSH
+        assertThat(build.result()).as(build.console()).isEqualTo("SUCCESS");
+        RevCommit head = GitOpsFixtures.commits(sshBare).get(0);
+        assertThat(build.console()).contains("promoted over ssh: " + head.getName());
+        assertThat(head.getFullMessage()).contains(imageDigest);
+        // and the passphrase reached neither the log nor build.xml
+        assertThat(build.console()).doesNotContain(sshPassphrase);
+        assertThat(controller.homeFile("jobs/ssh-promote/builds/" + build.number() + "/build.xml")).doesNotContain(sshPassphrase);
+    }
+
+    @Test
+    @Order(7)
     void passesTheGateOnRealReportsAndKeepsItsVerdictInASignedEvidenceBundle() throws Exception {
         // given the passing surefire and JaCoCo reports of a real Maven build, and a policy file in the workspace that
         // needs only tests and coverage
@@ -342,7 +392,7 @@ class SecureDeliveryPluginIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void marksTheBuildUnstableWhenAReportingGateFails() throws Exception {
         // given the failing build's reports: one test failed, 4 of 6 lines covered
         Path reports = reports("failing", "surefire/TEST-example.PriceTest-failing.xml", "jacoco/jacoco-failing-build.xml");
@@ -367,7 +417,7 @@ class SecureDeliveryPluginIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void failsTheBuildWhenTheEnvironmentsOwnPolicyIsNotMet() throws Exception {
         // given passing reports (83.3% line coverage) judged for prod, whose policy in the global configuration needs 90%
         Path reports = reports("for-prod", "surefire/TEST-example.PriceTest-passing.xml", "jacoco/jacoco-passing-build.xml");
@@ -391,7 +441,7 @@ class SecureDeliveryPluginIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void spendsLittleControllerCpuPerStep() throws Exception {
         // given jobs that call one step N times on the agent, and a job that does the same without the step
         int n = 20;
@@ -520,6 +570,12 @@ class SecureDeliveryPluginIT {
                           licenses: {required: false}
                           secrets: {required: false}
                           sast: {required: false}
+                      - name: ssh-prod
+                        repository: "ssh://git@127.0.0.1:%14$d/gitops.git"
+                        credentialsId: gitops-ssh
+                        branch: main
+                        overlayPath: deploy/kustomize/overlays/prod
+                        knownHosts: "%15$s"
                     registries:
                       - host: "%7$s"
                         plainHttp: true
@@ -550,6 +606,14 @@ class SecureDeliveryPluginIT {
                               id: cosign-pub
                               fileName: cosign.pub
                               secretBytes: "${readFileBase64:%12$s}"
+                          - basicSSHUserPrivateKey:
+                              scope: GLOBAL
+                              id: gitops-ssh
+                              username: git
+                              passphrase: "%16$s"
+                              privateKeySource:
+                                directEntry:
+                                  privateKey: "${readFile:%17$s}"
                           - file:
                               scope: GLOBAL
                               id: stranger-pub
@@ -557,7 +621,7 @@ class SecureDeliveryPluginIT {
                               secretBytes: "${readFileBase64:%13$s}"
                 """.formatted(agentPort, ADMIN, adminPassword, work.resolve("agent"), port, git.url("gitops.git"),
                 registry.host(), JGitHttpServer.USER, JGitHttpServer.PASSWORD, ours.privateKeyFile(), keyPassword,
-                ours.publicKeyFile(), stranger.publicKeyFile());
+                ours.publicKeyFile(), stranger.publicKeyFile(), sshPort, sshHostKey, sshPassphrase, sshKey);
     }
 
     /** The npm project of the core SBOM tests (a real package-lock.json), copied out of the core test jar. */
@@ -571,6 +635,18 @@ class SecureDeliveryPluginIT {
             }
         }
         return directory;
+    }
+
+    /** An ECDSA key pair written by OpenSSH's ssh-keygen, encrypted with {@code passphrase} when it is not empty. */
+    private static Path sshKeyPair(Path directory, String name, String passphrase) throws IOException, InterruptedException {
+        Path key = directory.resolve(name);
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", passphrase, "-C", name, "-f", key.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(keygen.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (keygen.waitFor() != 0) {
+            throw new IllegalStateException("ssh-keygen failed: " + output);
+        }
+        return key;
     }
 
     private static String randomSecret() {
