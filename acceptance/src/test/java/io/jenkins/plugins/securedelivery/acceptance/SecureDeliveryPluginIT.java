@@ -457,6 +457,9 @@ class SecureDeliveryPluginIT {
         steps.put("qualityGate", "qualityGate(reports: ['%s'], policy: '%s')".formatted(passing, policy));
         steps.put("evidenceBundle", "evidenceBundle(image: '%s@%s', files: ['report.txt'], credentialsId: 'cosign-key', passwordCredentialsId: 'cosign-password')"
                 .formatted(image, imageDigest));
+        // For reference, not asserted: a step of workflow-basic-steps that makes one call to the agent, i.e. what any
+        // step that works on the agent costs the controller in Pipeline's own bookkeeping.
+        steps.put("fileExists", "fileExists('report.txt')");
         // The bundle needs a file of the workspace; written once before the loop, so the baseline does not write it.
         Map<String, String> setup = Map.of("evidenceBundle", "writeFile file: 'report.txt', text: 'evidence'");
         controller.createPipeline("cpu-baseline", loop(n, "", "echo \"step ${i}\""));
@@ -470,17 +473,26 @@ class SecureDeliveryPluginIT {
         }
 
         // when each job runs once more, measured
-        long baseline = cpuOf("cpu-baseline");
-        Map<String, Double> perStep = new LinkedHashMap<>();
-        for (String step : steps.keySet()) {
-            perStep.put(step, (cpuOf("cpu-" + step) - baseline) / (double) n);
+        // Two rounds, the lower figure of each job kept: JIT compilation, GC and timers of the controller land in one
+        // run or another, and on a shared machine one figure alone is off by ±10 ms per step.
+        Map<String, Long> measured = new LinkedHashMap<>();
+        long baseline = Long.MAX_VALUE;
+        for (int round = 0; round < 2; round++) {
+            baseline = Math.min(baseline, cpuOf("cpu-baseline"));
+            for (String step : steps.keySet()) {
+                measured.merge(step, cpuOf("cpu-" + step), Math::min);
+            }
         }
+        long floor = baseline;
+        Map<String, Double> perStep = new LinkedHashMap<>();
+        measured.forEach((step, cpu) -> perStep.put(step, (cpu - floor) / (double) n));
 
         // then each step costs the controller little CPU: the work ran on the agent
         StringBuilder report = new StringBuilder("controller CPU per step (ms, " + n + " calls, baseline job " + baseline + " ms):");
         perStep.forEach((step, ms) -> report.append(String.format("%n  %-15s %6.1f", step, ms)));
         System.out.println(report);
         Files.writeString(work.resolve("controller-cpu.txt"), report + "\n");
+        perStep.remove("fileExists");
         assertThat(perStep).allSatisfy((step, ms) -> assertThat(ms).as(step).isLessThan(20.0));
     }
 
@@ -544,6 +556,11 @@ class SecureDeliveryPluginIT {
                         remoteFS: "%4$s"
                         launcher:
                           inbound: {}
+                security:
+                  apiToken:
+                    # Else every request of the test's polling rewrites (and fsyncs) the token's usage statistics,
+                    # which the CPU measurement would count against the steps.
+                    usageStatisticsEnabled: false
                 unclassified:
                   location:
                     url: "http://127.0.0.1:%5$d/"
