@@ -171,6 +171,15 @@ final class Controller implements AutoCloseable {
         return response.body();
     }
 
+    /** A file the controller serves as it is, e.g. a run's artifact. */
+    byte[] bytes(String path) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + url + path + " answered " + response.statusCode());
+        }
+        return response.body();
+    }
+
     JsonNode json(String path) throws IOException, InterruptedException {
         return JSON.readTree(get(path));
     }

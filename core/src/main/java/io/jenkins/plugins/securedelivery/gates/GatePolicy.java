@@ -62,7 +62,11 @@ public final class GatePolicy {
         return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
     }
 
-    static GatePolicy parse(String yaml, String source) {
+    /**
+     * Reads a policy held as text (e.g. in a controller's configuration) and merges it over the defaults;
+     * {@code source} names it in errors and in the verdict.
+     */
+    public static GatePolicy parse(String yaml, String source) {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);

@@ -25,6 +25,7 @@ public final class Environment implements Describable<Environment> {
     private PromotionMode promotionMode = PromotionMode.PUSH;
     private String commitUrl;
     private String approvalPolicy;
+    private String gatePolicy;
     private String canaryPrometheus;
     private String canaryInterval;
     private int canaryFailureLimit;
@@ -114,6 +115,19 @@ public final class Environment implements Describable<Environment> {
         this.approvalPolicy = Util.fixEmptyAndTrim(approvalPolicy);
     }
 
+    public String getGatePolicy() {
+        return gatePolicy;
+    }
+
+    /**
+     * The quality gate policy (YAML, as docs/gates.md describes) that qualityGate applies for this environment; set
+     * here, a Jenkinsfile cannot replace it with a file of its own.
+     */
+    @DataBoundSetter
+    public void setGatePolicy(String gatePolicy) {
+        this.gatePolicy = Util.fixEmptyAndTrim(gatePolicy);
+    }
+
     public String getCanaryPrometheus() {
         return canaryPrometheus;
     }
@@ -170,7 +184,7 @@ public final class Environment implements Describable<Environment> {
                 && Objects.equals(credentialsId, e.credentialsId) && Objects.equals(branch, e.branch)
                 && Objects.equals(overlayPath, e.overlayPath) && Objects.equals(knownHosts, e.knownHosts)
                 && promotionMode == e.promotionMode && Objects.equals(commitUrl, e.commitUrl)
-                && Objects.equals(approvalPolicy, e.approvalPolicy) && Objects.equals(canaryPrometheus, e.canaryPrometheus)
+                && Objects.equals(approvalPolicy, e.approvalPolicy) && Objects.equals(gatePolicy, e.gatePolicy) && Objects.equals(canaryPrometheus, e.canaryPrometheus)
                 && Objects.equals(canaryInterval, e.canaryInterval) && canaryFailureLimit == e.canaryFailureLimit
                 && Objects.equals(kubernetesUrl, e.kubernetesUrl) && Objects.equals(kubernetesCredentialsId, e.kubernetesCredentialsId);
     }

@@ -162,6 +162,9 @@ public final class DoraMetricsStep extends GitOpsStep {
                         text(m.timeToRestore().median()));
             } catch (RuntimeException | IOException e) {
                 throw AgentStepExecution.agentFailure(e);
+            } finally {
+                // The agent's copy of the log is buffered: what it printed would otherwise reach the build log late, or not at all.
+                listener.getLogger().flush();
             }
         }
 

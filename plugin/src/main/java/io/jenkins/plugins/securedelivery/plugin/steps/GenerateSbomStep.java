@@ -233,6 +233,9 @@ public final class GenerateSbomStep extends Step {
                         List.copyOf(summary.licenses()), summary.unlicensed(), summary.incomplete(), List.copyOf(summary.gaps()));
             } catch (RuntimeException | IOException e) {
                 throw AgentStepExecution.agentFailure(e);
+            } finally {
+                // The agent's copy of the log is buffered: what it printed would otherwise reach the build log late, or not at all.
+                listener.getLogger().flush();
             }
         }
     }

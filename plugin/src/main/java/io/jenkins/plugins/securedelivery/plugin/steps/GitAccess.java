@@ -10,6 +10,7 @@ import io.jenkins.plugins.securedelivery.gitops.GitCredentials;
 import io.jenkins.plugins.securedelivery.gitops.GitOpsCommand;
 import io.jenkins.plugins.securedelivery.plugin.config.Environment;
 import io.jenkins.plugins.securedelivery.plugin.config.SecureDeliveryConfiguration;
+import io.jenkins.plugins.securedelivery.signing.PasswordSource;
 import java.io.File;
 import java.io.IOException;
 import java.io.Serializable;
@@ -20,7 +21,7 @@ import java.util.List;
  * controller from the global configuration and the step's overrides. Its {@code toString()} hides the secrets.
  */
 record GitAccess(String environment, String repository, String branch, String overlayPath, String username,
-                 String token, String sshPrivateKey, String knownHosts, String commitUrl) implements Serializable {
+                 String token, String sshPrivateKey, String sshPassphrase, String knownHosts, String commitUrl) implements Serializable {
 
     /**
      * The environment as configured, with what the step overrides; without configuration the step must name the
@@ -47,6 +48,7 @@ record GitAccess(String environment, String repository, String branch, String ov
         String user = null;
         String token = null;
         String key = null;
+        String passphrase = null;
         if (creds != null) {
             IdCredentials c = StepCredentials.findAny(run, creds, "GitOps repository of " + environmentName,
                     StandardUsernamePasswordCredentials.class, SSHUserPrivateKey.class);
@@ -55,11 +57,8 @@ record GitAccess(String environment, String repository, String branch, String ov
                 token = up.getPassword().getPlainText();
             } else {
                 SSHUserPrivateKey ssh = (SSHUserPrivateKey) c;
-                Secret passphrase = ssh.getPassphrase();
-                if (passphrase != null && !passphrase.getPlainText().isEmpty()) {
-                    throw new AbortException("credentials '" + creds + "': the SSH key has a passphrase, and promotions "
-                            + "need a key the agent can use unattended: store an unencrypted deploy key");
-                }
+                Secret secret = ssh.getPassphrase();
+                passphrase = secret == null || secret.getPlainText().isEmpty() ? null : secret.getPlainText();
                 List<String> keys = ssh.getPrivateKeys();
                 if (keys.isEmpty()) {
                     throw new AbortException("credentials '" + creds + "' hold no SSH private key");
@@ -75,7 +74,7 @@ record GitAccess(String environment, String repository, String branch, String ov
         return new GitAccess(environmentName, repo,
                 branch != null ? branch : configured == null ? null : configured.getBranch(),
                 overlayPath != null ? overlayPath : configured == null ? null : configured.getOverlayPath(),
-                user, token, key, known, configured == null ? null : configured.getCommitUrl());
+                user, token, key, passphrase, known, configured == null ? null : configured.getCommitUrl());
     }
 
     /** Applies repository, environment, branch, overlay and credentials; SSH key files live in {@code files}. */
@@ -93,7 +92,8 @@ record GitAccess(String environment, String repository, String branch, String ov
             command.overlayPath(overlayPath);
         }
         if (sshPrivateKey != null) {
-            command.credentials(GitCredentials.sshKey(files.write("id_gitops", sshPrivateKey), files.write("known_hosts", knownHosts)));
+            command.credentials(GitCredentials.sshKey(files.write("id_gitops", sshPrivateKey), files.write("known_hosts", knownHosts),
+                    sshPassphrase == null ? null : PasswordSource.of(sshPassphrase.toCharArray())));
         } else if (username != null) {
             command.credentials(GitCredentials.token(username, token));
         } else {

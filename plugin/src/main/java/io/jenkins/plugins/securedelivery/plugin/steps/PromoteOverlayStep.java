@@ -207,6 +207,9 @@ public final class PromoteOverlayStep extends GitOpsStep {
                 return outcome;
             } catch (RuntimeException | IOException e) {
                 throw AgentStepExecution.agentFailure(e);
+            } finally {
+                // The agent's copy of the log is buffered: what it printed would otherwise reach the build log late, or not at all.
+                listener.getLogger().flush();
             }
         }
     }

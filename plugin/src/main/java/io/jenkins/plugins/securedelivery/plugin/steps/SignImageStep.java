@@ -121,6 +121,9 @@ public final class SignImageStep extends ImageSigningStep {
                 return new Outcome(stored.image().toString(), stored.imageDigest(), keyId, List.copyOf(stored.locations()));
             } catch (RuntimeException | IOException e) {
                 throw AgentStepExecution.agentFailure(e);
+            } finally {
+                // The agent's copy of the log is buffered: what it printed would otherwise reach the build log late, or not at all.
+                listener.getLogger().flush();
             }
         }
 

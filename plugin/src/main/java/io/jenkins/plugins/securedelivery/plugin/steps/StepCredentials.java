@@ -1,6 +1,7 @@
 package io.jenkins.plugins.securedelivery.plugin.steps;
 
 import com.cloudbees.jenkins.plugins.sshcredentials.SSHUserPrivateKey;
+import com.cloudbees.plugins.credentials.Credentials;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.IdCredentials;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
@@ -8,13 +9,37 @@ import hudson.AbortException;
 import hudson.model.Run;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
-/** Credentials a step uses, looked up in the run's context (folder and job credentials, credential parameters) and tracked. */
+/**
+ * Credentials a step uses, looked up in the run's context (folder and job credentials, credential parameters) and
+ * tracked: the credential's fingerprint records the run, once per run and credential.
+ */
 final class StepCredentials {
 
+    /**
+     * Credentials already tracked for a running build. Tracking serializes the credential with XStream to hash it and
+     * rewrites its fingerprint file on every call, though a second call for the same run adds nothing: a Jenkinsfile
+     * that signs twenty images would pay it forty times. Weak keys: a finished run's entry goes with the run.
+     */
+    private static final Map<Run<?, ?>, Set<Credentials>> TRACKED = Collections.synchronizedMap(new WeakHashMap<>());
+
     private StepCredentials() {
+    }
+
+    /** Tracks {@code credentials} for {@code run} unless this very instance already was; a changed credential is a new instance. */
+    static <C extends Credentials> C track(Run<?, ?> run, C credentials) {
+        Set<Credentials> tracked = TRACKED.computeIfAbsent(run, r -> Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>())));
+        if (tracked.add(credentials)) {
+            CredentialsProvider.track(run, credentials);
+        }
+        return credentials;
     }
 
     static <C extends IdCredentials> C find(Run<?, ?> run, String id, Class<C> type, String purpose) throws AbortException {
@@ -23,7 +48,7 @@ final class StepCredentials {
             throw new AbortException("credentials '" + id + "' (" + purpose + ") were not found as " + type.getSimpleName()
                     + " for " + run.getParent().getFullName() + ": add them in the job's folder or globally, with that id and kind");
         }
-        return CredentialsProvider.track(run, found);
+        return track(run, found);
     }
 
     /** The first of the kinds that has a credential with this id. */
@@ -33,7 +58,7 @@ final class StepCredentials {
         for (Class<? extends IdCredentials> kind : kinds) {
             IdCredentials found = CredentialsProvider.findCredentialById(id, kind, run);
             if (found != null) {
-                return CredentialsProvider.track(run, found);
+                return track(run, found);
             }
             names.append(names.length() == 0 ? "" : " or ").append(kind.getSimpleName());
         }

@@ -211,6 +211,9 @@ public final class VerifyImageStep extends Step {
                 return new Outcome(report.passed(), report.imageDigest(), policy, verified, new ArrayList<>(report.reasons()));
             } catch (RuntimeException | IOException e) {
                 throw AgentStepExecution.agentFailure(e);
+            } finally {
+                // The agent's copy of the log is buffered: what it printed would otherwise reach the build log late, or not at all.
+                listener.getLogger().flush();
             }
         }
     }
