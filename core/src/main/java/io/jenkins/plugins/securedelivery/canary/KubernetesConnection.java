@@ -16,6 +16,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -184,10 +185,12 @@ public final class KubernetesConnection implements AutoCloseable {
 
     private static KubernetesClient build(Config config) {
         config.setConnectionTimeout(TIMEOUT_MILLIS);
-        config.setRequestTimeout(TIMEOUT_MILLIS);
+        // The request timeout is OkHttp's (WatchHttp): fabric8's own would keep a timer thread busy while watches poll.
+        config.setRequestTimeout(0);
         // A watch polls again later; retrying inside one poll would only hold a shared scheduler thread.
         config.setRequestRetryBackoffLimit(0);
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return new KubernetesClientBuilder().withConfig(config)
+                .withHttpClientFactory(new WatchHttp.KubernetesClients(Duration.ofMillis(TIMEOUT_MILLIS))).build();
     }
 
     /** The shared client, made on first use. */

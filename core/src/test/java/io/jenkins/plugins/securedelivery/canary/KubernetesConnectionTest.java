@@ -9,11 +9,15 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.securedelivery.canary.CanaryResource.Controller;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,6 +156,34 @@ class KubernetesConnectionTest {
             assertThat(((PollResult.Done) last).result().toJson()).doesNotContain(TOKEN);
         } finally {
             https.destroy();
+        }
+    }
+
+    @Test
+    void pollsOnTheCallingThreadWithoutStartingAnHttpPoolOrATimer() throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try (KubernetesConnection connection = KubernetesConnection.token(url(), TOKEN, null)) {
+            pollOnce(connection);
+            pollOnce(connection);
+
+            List<String> started = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t))
+                    .map(Thread::getName).filter(n -> !n.startsWith("MockWebServer")).toList();
+            // One connection-pool cleaner and one socket-timeout watchdog serve the whole JVM, however many watches.
+            assertThat(started).isSubsetOf("OkHttp ConnectionPool", "Okio Watchdog");
+        }
+    }
+
+    @Test
+    void anApiServerThatNeverAnswersEndsThePollWithinTheTimeoutAndSaysSo() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                KubernetesConnection connection = KubernetesConnection.token("http://127.0.0.1:" + silent.getLocalPort(), TOKEN, null)) {
+            long started = System.nanoTime();
+
+            PollResult poll = pollOnce(connection);
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(20));
+            assertThat(((PollResult.Again) poll).state().lastObserved()).startsWith("the Kubernetes API could not be read (")
+                    .doesNotContain(TOKEN);
         }
     }
 }

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -259,6 +260,18 @@ class PrometheusAnalysisTest {
         assertThat(verdict.outcome()).isEqualTo(Outcome.FAIL);
         assertThat(verdict.reason()).isEqualTo("policy test-policy.yaml: canary: {{scenario}} is not a known variable (known here: namespace);"
                 + " give it with the analysis target (--var scenario=...) or remove it from the policy");
+    }
+
+    @Test
+    void queriesRunOnTheCallingThreadWithoutStartingAnHttpPool() {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+
+        CanaryVerdict verdict = analyze(new PrometheusAnalysis(policy, prometheus.endpoint()), "healthy");
+
+        assertThat(verdict.metrics()).hasSize(3).allSatisfy(m -> assertThat(m.canarySamples()).isPositive());
+        List<String> started = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t)).map(Thread::getName).toList();
+        // One connection-pool cleaner and one socket-timeout watchdog serve the whole JVM, however many analyses.
+        assertThat(started).isSubsetOf("OkHttp ConnectionPool", "Okio Watchdog");
     }
 
     @Test
