@@ -6,7 +6,7 @@
 #
 #   JENKINS_WAR=path/to/jenkins.war JENKINS_PLUGINS=path/to/plugins bench/plugin-cpu.sh
 set -euo pipefail
-case "${1:-}" in -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 : "${JENKINS_WAR:?set JENKINS_WAR=path/to/jenkins.war (see docs/development.md)}"
 : "${JENKINS_PLUGINS:?set JENKINS_PLUGINS=path/to/plugins-dir (see docs/development.md)}"
 exec </dev/null
