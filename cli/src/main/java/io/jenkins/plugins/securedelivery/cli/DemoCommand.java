@@ -9,6 +9,8 @@ import io.jenkins.plugins.securedelivery.canary.GitRollback;
 import io.jenkins.plugins.securedelivery.canary.MetricRecording;
 import io.jenkins.plugins.securedelivery.canary.Outcome;
 import io.jenkins.plugins.securedelivery.canary.PrometheusAnalysis;
+import io.jenkins.plugins.securedelivery.canary.PrometheusServer;
+import io.jenkins.plugins.securedelivery.canary.SimulatedTrafficService;
 import io.jenkins.plugins.securedelivery.gitops.Deployment;
 import io.jenkins.plugins.securedelivery.gitops.DeploymentHistory;
 import io.jenkins.plugins.securedelivery.gitops.ImagePin;
@@ -46,7 +48,9 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -81,6 +85,14 @@ final class DemoCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    /** Where the canary stage's metrics come from. */
+    enum CanaryMetrics { AUTO, LIVE, RECORDED }
+
+    @Option(names = "--canary-metrics", paramLabel = "auto|live|recorded", description = "The canary analysis's metrics: live (a "
+            + "Prometheus the demo starts, scraping a simulated checkout service; needs Debian's prometheus), recorded (a recorded "
+            + "run of that), or auto (default: live when Prometheus is installed).")
+    CanaryMetrics canaryMetrics = CanaryMetrics.AUTO;
+
     @Option(names = "--workspace", paramLabel = "DIR", description = "Run here instead of a new temporary directory (it must be empty or absent).")
     Path workspace;
 
@@ -94,7 +106,8 @@ final class DemoCommand implements Callable<Integer> {
         copyTree(resource("/demo/canary/README.md").getParent(), dir.resolve("canary"));
         out.println("== Secure Delivery demo: the sample medical platform, in " + dir);
         List<Stage> stages = List.of(new SbomStage(), new BuildStage(), new GateStage(), new SignStage(), new AttestStage(), new VerifyStage(),
-                new ApprovalStage(), new PromoteStage(), new RollbackStage(), new HistoryStage(), new EvidenceStage());
+                new ApprovalStage(), new PromoteStage(),
+                new RollbackStage(canaryMetrics == CanaryMetrics.LIVE || canaryMetrics == CanaryMetrics.AUTO && PrometheusServer.isInstalled()), new HistoryStage(), new EvidenceStage());
         int number = 1;
         for (Stage stage : stages) {
             out.printf("%n[%d/%d] %s%n", number, stages.size(), stage.name());
@@ -294,6 +307,12 @@ final class DemoCommand implements Callable<Integer> {
      * it, and the rollback is written to git as the canary watch writes it: one commit putting every image back.
      */
     static final class RollbackStage implements Stage {
+        private final boolean live;
+
+        RollbackStage(boolean live) {
+            this.live = live;
+        }
+
         @Override
         public String name() {
             return "Canary and rollback: release 1.4.1 reaches prod, its canary analysis fails, prod goes back to 1.4.0 in one commit";
@@ -312,13 +331,11 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  prod       " + promote(workspace, "prod", "staging", null, committed, List.of("alice", "carol")).summary());
 
             CanaryPolicy policy = CanaryPolicy.load(workspace.resolve("canary/demo-policy.yaml"));
-            MetricRecording recording = MetricRecording.read(workspace.resolve("canary/bad-canary-recording.json"));
-            out.println("  canary     analysing a recorded run of a real Prometheus (" + recording.from() + " to " + recording.to() + ")");
-            CanaryVerdict verdict = new PrometheusAnalysis(policy, recording).analyze(AnalysisTarget.none(), recording.from(), recording.to());
+            CanaryVerdict verdict = live ? liveCanary(workspace, policy, out) : recordedCanary(workspace, policy, out);
             verdict.toText().lines().forEach(line -> out.println("  " + line));
             AtomicFile.write(workspace.resolve("canary-verdict.json"), verdict.toJson().getBytes(StandardCharsets.UTF_8));
             if (verdict.outcome() == Outcome.PASS) {
-                out.println("  the recorded canary is a bad one: a PASS here means the analysis is broken");
+                out.println("  this canary answers 8% of requests with errors: a PASS here means the analysis is broken");
                 return false;
             }
             PromotionResult rollback = new GitRollback(gitopsRepository(workspace), null, "prod", null, null,
@@ -330,6 +347,33 @@ final class DemoCommand implements Callable<Integer> {
                     + (restored ? " (release 1.4.0 again)" : " (NOT release 1.4.0)"));
             return restored;
         }
+    }
+
+    /**
+     * The canary's metrics live: Debian's Prometheus, started here, scrapes a simulated checkout service whose canary
+     * answers 8 % of requests with errors (the baseline 0.3 %), both at 40 requests a second, for about 20 seconds.
+     */
+    static CanaryVerdict liveCanary(Path workspace, CanaryPolicy policy, PrintWriter out) throws Exception {
+        SimulatedTrafficService.Behaviour baseline = new SimulatedTrafficService.Behaviour(40, 0.003, 0.080);
+        SimulatedTrafficService.Behaviour canary = new SimulatedTrafficService.Behaviour(40, 0.08, 0.080);
+        try (SimulatedTrafficService checkout = new SimulatedTrafficService(Map.of("bad-errors",
+                     new SimulatedTrafficService.Behaviour[] {canary, baseline}));
+             PrometheusServer prometheus = new PrometheusServer(Files.createDirectories(workspace.resolve("prometheus")), checkout.address())) {
+            out.println("  canary     live: Prometheus on " + prometheus.url() + " scrapes the checkout service every second"
+                    + " (canary 8% errors, baseline 0.3%); waiting for 20 s of traffic...");
+            out.flush();
+            prometheus.awaitScrapes(24, Duration.ofSeconds(90));
+            Instant to = Instant.now().minusSeconds(1).truncatedTo(ChronoUnit.SECONDS);
+            return new PrometheusAnalysis(policy, prometheus.endpoint()).analyze(AnalysisTarget.none(), to.minusSeconds(20), to);
+        }
+    }
+
+    /** The canary's metrics from a recorded live run (demo/canary/README.md says how it was made). */
+    static CanaryVerdict recordedCanary(Path workspace, CanaryPolicy policy, PrintWriter out) throws Exception {
+        MetricRecording recording = MetricRecording.read(workspace.resolve("canary/bad-canary-recording.json"));
+        out.println("  canary     recorded: a run of a real Prometheus (" + recording.from() + " to " + recording.to()
+                + "); run with Debian's prometheus installed to see it live");
+        return new PrometheusAnalysis(policy, recording).analyze(AnalysisTarget.none(), recording.from(), recording.to());
     }
 
     /** Git is the system of record: the history and the DORA figures come from the commit trailers alone. */

@@ -1,7 +1,9 @@
 package io.jenkins.plugins.securedelivery.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jenkins.plugins.securedelivery.canary.PrometheusServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,7 +15,7 @@ class DemoCommandTest {
     void runsTheFlowOnACopyOfTheSampleApp(@TempDir Path dir) throws Exception {
         Path workspace = dir.resolve("ws");
 
-        CommandLineRun run = CommandLineRun.of("demo", "--workspace", workspace.toString());
+        CommandLineRun run = CommandLineRun.of("demo", "--workspace", workspace.toString(), "--canary-metrics", "recorded");
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
         assertThat(run.out()).contains("] SBOM").contains("valid against the CycloneDX 1.6 schema")
@@ -21,7 +23,9 @@ class DemoCommandTest {
                 .contains("Quality gate PASSED").contains("line coverage 100% meets 80%")
                 .contains("APPROVED prod: approved by alice, bob").contains("no self-approval: carol is the commit author")
                 .contains("approval-prod.json verified: it approves this digest for prod")
-                .contains("promoted 1 image(s) to prod").contains("prod already runs these images").contains("Canary analysis FAIL").contains("critical metric success-rate failed").contains("(release 1.4.0 again)")
+                .contains("promoted 1 image(s) to prod").contains("prod already runs these images")
+                .contains("canary     recorded: a run of a real Prometheus").contains("Canary analysis FAIL")
+                .contains("critical metric success-rate failed").contains("(release 1.4.0 again)")
                 .contains("change failure rate:   50.0%")
                 .contains("PASSED verification of evidence bundle").contains("INTACT audit log")
                 .containsPattern("== Done: \\d+ stage\\(s\\) passed");
@@ -31,6 +35,18 @@ class DemoCommandTest {
         assertThat(workspace.resolve("oci-layout/index.json")).isRegularFile();
         assertThat(workspace.resolve("keys/cosign.pub")).isRegularFile();
         assertThat(run.out()).doesNotContain(new String(DemoCommand.DEMO_PASSWORD));
+    }
+
+    @Test
+    void judgesTheCanaryLiveWhenPrometheusIsInstalled(@TempDir Path dir) {
+        assumeTrue(PrometheusServer.isInstalled(), "Debian's prometheus is not installed (./run-tests installs it)");
+
+        CommandLineRun run = CommandLineRun.of("demo", "--workspace", dir.resolve("ws").toString(), "--canary-metrics", "live");
+
+        assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("canary     live: Prometheus on http://127.0.0.1:").contains("Canary analysis FAIL")
+                .contains("critical metric success-rate failed").contains("(release 1.4.0 again)");
+        assertThat(dir.resolve("ws/canary-verdict.json")).content().contains("\"outcome\" : \"FAIL\"");
     }
 
     @Test

@@ -16,12 +16,13 @@ import java.util.Random;
  * {@code http_requests_total} and {@code http_request_duration_seconds} series of a canary and a baseline for several
  * scenarios at once (label {@code scenario}). Between two scrapes it draws the requests that would have been served
  * (Poisson-like counts, errors at the scenario's rate, log-normal latencies), so the tests control error rate and
- * latency without spending CPU on real requests.
+ * latency without spending CPU on real requests. It serves the demo's live canary, the canary benchmark and the tests;
+ * the engine never uses it.
  */
-final class SimulatedTrafficService implements AutoCloseable {
+public final class SimulatedTrafficService implements AutoCloseable {
 
     /** How one track behaves: requests per second, the share answered with 500, the median latency. */
-    record Behaviour(double requestsPerSecond, double errorRate, double medianSeconds) {}
+    public record Behaviour(double requestsPerSecond, double errorRate, double medianSeconds) {}
 
     static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
@@ -30,7 +31,8 @@ final class SimulatedTrafficService implements AutoCloseable {
     private final Random random = new Random(20261124);
     private long lastNanos = System.nanoTime();
 
-    SimulatedTrafficService(Map<String, Behaviour[]> scenarios) throws IOException {
+    /** Serves {@code scenarios}: per scenario name, the canary's and then the baseline's behaviour. */
+    public SimulatedTrafficService(Map<String, Behaviour[]> scenarios) throws IOException {
         scenarios.forEach((scenario, canaryAndBaseline) -> {
             tracks.put(scenario + "/canary", new Track(scenario, "canary", canaryAndBaseline[0]));
             tracks.put(scenario + "/baseline", new Track(scenario, "baseline", canaryAndBaseline[1]));
@@ -47,7 +49,8 @@ final class SimulatedTrafficService implements AutoCloseable {
         server.start();
     }
 
-    String address() {
+    /** {@code host:port} to scrape. */
+    public String address() {
         return "127.0.0.1:" + server.getAddress().getPort();
     }
 
