@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,6 +50,7 @@ class WaitingStepsIT {
     private final String alicePassword = randomSecret();
     private final String bobPassword = randomSecret();
     private final String clusterToken = randomSecret();
+    private PluginPackage plugin;
     private Path work;
     private RolloutCluster cluster;
     private JGitHttpServer git;
@@ -69,9 +72,8 @@ class WaitingStepsIT {
         PluginPackage.deleteRecursively(work);
         Files.createDirectories(work);
         Path sources = Path.of(System.getProperty("plugin.sources", "../plugin/src/main")).toAbsolutePath().normalize();
-        PluginPackage plugin = PluginPackage.build(Path.of(war), Path.of(plugins), sources,
-                Path.of(System.getProperty("hpi.libraries", "target/hpi-lib")), System.getProperty("plugin.version", "0.1.0-SNAPSHOT"),
-                work.resolve("build"), work.resolve("secure-delivery.hpi"));
+        plugin = PluginPackage.build(Path.of(war), Path.of(plugins), sources, work.resolve("build"),
+                work.resolve("secure-delivery.hpi"));
 
         cluster = new RolloutCluster(work);
         Path repositories = Files.createDirectories(work.resolve("git"));
@@ -210,6 +212,31 @@ class WaitingStepsIT {
         // then it is refused at once, never left pending
         assertThat(build.result()).isEqualTo("FAILURE");
         assertThat(build.console()).contains("has no change ticket").doesNotContain("waiting");
+    }
+
+    @Test
+    void takesFabric8AndOkHttpFromTheApiPluginsOrBundlesThemWhenTheControllerLacksThem() throws Exception {
+        // given the controller's plugins
+        boolean provided = PluginPackage.installed(Path.of(System.getenv("JENKINS_PLUGINS"))).keySet().containsAll(PluginPackage.SUBSTITUTABLE);
+
+        // when the .hpi was built for them
+        List<String> bundled = new ArrayList<>();
+        try (JarFile hpi = new JarFile(plugin.hpi().toFile())) {
+            hpi.stream().map(ZipEntry::getName).filter(n -> n.startsWith("WEB-INF/lib/")).forEach(n -> bundled.add(n.substring("WEB-INF/lib/".length())));
+        }
+
+        // then fabric8 and OkHttp come from kubernetes-client-api and okhttp-api where the controller has them, and are
+        // bundled (core's fabric8 6.14.0 with OkHttp 3.12.12) only where it does not; either way the canary tests ran on them
+        if (provided) {
+            assertThat(plugin.dependencies()).containsKeys("kubernetes-client-api", "okhttp-api");
+            assertThat(bundled).noneMatch(jar -> jar.startsWith("kubernetes-") || jar.startsWith("okhttp-") || jar.startsWith("okio-")
+                    || jar.startsWith("kotlin-") || jar.startsWith("zjsonpatch-"));
+        } else {
+            assertThat(plugin.dependencies()).doesNotContainKeys("kubernetes-client-api", "okhttp-api");
+            assertThat(bundled).contains("kubernetes-client-api-6.14.0.jar", "kubernetes-client-6.14.0.jar",
+                    "kubernetes-httpclient-okhttp-6.14.0.jar", "okhttp-3.12.12.jar", "okio-1.15.0.jar");
+        }
+        assertThat(bundled).contains("secure-delivery.jar").noneMatch(jar -> jar.startsWith("jackson-"));
     }
 
     private String awaitPendingApproval(String job, int number) throws Exception {
