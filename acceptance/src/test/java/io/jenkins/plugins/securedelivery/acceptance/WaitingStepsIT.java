@@ -37,16 +37,21 @@ import java.util.zip.ZipEntry;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The waiting steps in a real controller: {@code waitForCanary} against fabric8's mock Kubernetes API (the suite plays
  * Argo Rollouts) and a real Prometheus, rolling a failed canary back in a real GitOps repository; {@code requestApproval}
  * decided over HTTP by real users of the controller's own user database. Neither step needs an agent; the signed
  * approval record is written on one (an inbound agent the suite starts), into the workspace promoteOverlay reads it from.
+ * The restart test runs last: it stops and starts the controller.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WaitingStepsIT {
 
     private static final Duration BUILD_TIMEOUT = Duration.ofSeconds(180);
@@ -325,6 +330,33 @@ class WaitingStepsIT {
         assertThat(GitOpsFixtures.commits(released).get(0).getName()).isEqualTo(head.getName());
         assertThat(build.console()).doesNotContain(keyPassword);
         assertThat(controller.homeFile("jobs/approve-and-promote/builds/" + number + "/build.xml")).doesNotContain(keyPassword);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void resumesAWaitingApprovalAfterTheControllerRestartsAndCountsTheDecisionsOnBothSides() throws Exception {
+        // given a request to prod that alice approved
+        controller.createPipeline("approve-across-restart", """
+                def approval = requestApproval(environment: 'prod', images: ['%s'], ticket: 'CHG-77', commitAuthor: 'carol',
+                                               sourceCommit: '4f1b2c3d4e5f60718293a4b5c6d7e8f901234567')
+                echo "approved by ${approval.approvers.join(',')}"
+                """.formatted(IMAGE));
+        int number = controller.trigger("approve-across-restart", BUILD_TIMEOUT);
+        String id = awaitPendingApproval("approve-across-restart", number);
+        assertThat(decide("alice", alicePassword, "approve-across-restart", number, "approve", id).statusCode()).isEqualTo(302);
+
+        // when the controller is stopped and started again on the same JENKINS_HOME, and bob approves after that
+        controller.restart(Duration.ofSeconds(240));
+        assertThat(awaitPendingApproval("approve-across-restart", number)).isEqualTo(id);
+        HttpResponse<String> bob = decide("bob", bobPassword, "approve-across-restart", number, "approve", id);
+        Controller.Build build = controller.await("approve-across-restart", number, BUILD_TIMEOUT);
+
+        // then the step resumed from the run's saved state: alice's approval was kept, bob's counted, the build went on
+        assertThat(bob.statusCode()).as(bob.body()).isEqualTo(302);
+        assertThat(build.result()).as(build.console()).isEqualTo("SUCCESS");
+        assertThat(build.console()).contains("Resuming build").contains("approved by alice,bob");
+        JsonNode decisions = JSON.readTree(build.exported("approvals").get(0).path("decisions").asText());
+        assertThat(decisions).extracting(d -> d.path("approver").asText()).containsExactly("alice", "bob");
     }
 
     private String awaitPendingApproval(String job, int number) throws Exception {
