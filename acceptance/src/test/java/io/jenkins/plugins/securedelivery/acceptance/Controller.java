@@ -35,7 +35,8 @@ final class Controller implements AutoCloseable {
     private static final long USER_HZ = 100;
     private static final Pattern JNLP_ARGUMENT = Pattern.compile("<argument>([^<]*)</argument>");
 
-    private final Process process;
+    private final ProcessBuilder launch;
+    private Process process;
     private final Path home;
     private final String url;
     private String authorization;
@@ -60,8 +61,9 @@ final class Controller implements AutoCloseable {
         }
     }
 
-    private Controller(Process process, Path home, int port, String user, String password) {
-        this.process = process;
+    private Controller(ProcessBuilder launch, Path home, int port, String user, String password) throws IOException {
+        this.launch = launch;
+        this.process = launch.start();
         this.home = home;
         this.url = "http://127.0.0.1:" + port + "/";
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -106,7 +108,7 @@ final class Controller implements AutoCloseable {
                 .redirectOutput(home.resolve("jenkins.log").toFile());
         builder.environment().put("CASC_JENKINS_CONFIG", cascFile.toString());
         builder.environment().remove("JENKINS_HOME");
-        Controller controller = new Controller(builder.start(), home, port, user, password);
+        Controller controller = new Controller(builder, home, port, user, password);
         Runtime.getRuntime().addShutdownHook(new Thread(controller::stopProcesses));
         try {
             controller.awaitReady(timeout);
@@ -144,6 +146,20 @@ final class Controller implements AutoCloseable {
             throw new AssertionError("the controller created no API token for " + user + ": " + created.statusCode());
         }
         authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + token).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Stops the controller as an administrator's {@code systemctl restart} would (SIGTERM: Jenkins saves and stops), and
+     * starts it again on the same JENKINS_HOME and port. Agents stay up and reconnect on their own; the API token stays valid.
+     */
+    void restart(Duration timeout) throws IOException, InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new AssertionError("the controller did not stop within 60 s of SIGTERM:\n" + logTail());
+        }
+        launch.redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("jenkins.log").toFile()));
+        process = launch.start();
+        awaitReady(timeout);
     }
 
     String url() {

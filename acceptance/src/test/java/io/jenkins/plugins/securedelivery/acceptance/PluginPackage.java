@@ -41,16 +41,29 @@ record PluginPackage(Path hpi, Map<String, String> dependencies, String jenkinsV
 
     static final String SHORT_NAME = "secure-delivery";
     private static final String OUR_GROUP = "io.jenkins.plugins.securedelivery";
+    /**
+     * The API plugins whose libraries (fabric8, OkHttp and what they need) the suite can bundle instead, for a
+     * controller assembled without them; the review controller has both.
+     */
+    static final List<String> SUBSTITUTABLE = List.of("kubernetes-client-api", "okhttp-api");
 
     /** A plugin of the plugins directory: its short name, version and file. */
     record InstalledPlugin(String shortName, String version, Path file) {
     }
 
+    /** From the system properties the failsafe configuration in acceptance/pom.xml sets. */
+    static PluginPackage build(Path war, Path plugins, Path sources, Path work, Path hpi) throws IOException {
+        return build(war, plugins, sources, Path.of(System.getProperty("hpi.libraries", "target/hpi-lib")),
+                Path.of(System.getProperty("hpi.libraries.kubernetes", "target/hpi-lib-kubernetes")),
+                System.getProperty("plugin.version", "0.1.0-SNAPSHOT"), work, hpi);
+    }
+
     /**
      * Compiles {@code sources}/java (with {@code sources}/resources) against {@code war}, every plugin in
-     * {@code plugins} and the jars in {@code libraries}, and writes the .hpi to {@code hpi} with those jars bundled.
+     * {@code plugins} and the jars in {@code libraries}, and writes the .hpi to {@code hpi} with those jars bundled;
+     * the jars in {@code substitutes} too when {@code plugins} lacks one of the {@link #SUBSTITUTABLE} API plugins.
      */
-    static PluginPackage build(Path war, Path plugins, Path sources, Path libraries, String version, Path work, Path hpi)
+    static PluginPackage build(Path war, Path plugins, Path sources, Path libraries, Path substitutes, String version, Path work, Path hpi)
             throws IOException {
         Path java = sources.resolve("java");
         Path resources = sources.resolve("resources");
@@ -60,6 +73,18 @@ record PluginPackage(Path hpi, Map<String, String> dependencies, String jenkinsV
         Path pom = sources.getParent().getParent().resolve("pom.xml");
         Map<String, InstalledPlugin> installed = installed(plugins);
         Map<String, String> dependencies = dependencies(pom, installed);
+        List<Path> bundled = new ArrayList<>(jars(libraries));
+        List<String> lacking = SUBSTITUTABLE.stream().filter(name -> !installed.containsKey(name)).toList();
+        if (!lacking.isEmpty()) {
+            SUBSTITUTABLE.forEach(dependencies::remove);
+            List<Path> substituted = jars(substitutes);
+            if (substituted.isEmpty()) {
+                throw new IllegalStateException(substitutes + " holds no jars: run the suite through Maven (-Pacceptance), which copies fabric8 and OkHttp there");
+            }
+            bundled.addAll(substituted);
+            System.out.println("JENKINS_PLUGINS lacks " + String.join(" and ", lacking) + ": bundling fabric8 and OkHttp ("
+                    + substituted.size() + " jars) in the .hpi instead of depending on " + String.join(" and ", SUBSTITUTABLE));
+        }
 
         List<Path> classpath = new ArrayList<>();
         Path warFiles = unzip(war, work.resolve("war"), name -> name.startsWith("WEB-INF/lib/") || name.equals("executable/winstone.jar")
@@ -76,7 +101,6 @@ record PluginPackage(Path hpi, Map<String, String> dependencies, String jenkinsV
                 classpath.add(exploded.resolve("WEB-INF/classes"));
             }
         }
-        List<Path> bundled = jars(libraries);
         classpath.addAll(bundled);
 
         Path classes = work.resolve("classes");
@@ -118,7 +142,8 @@ record PluginPackage(Path hpi, Map<String, String> dependencies, String jenkinsV
 
     /**
      * The plugins the plugin's pom.xml depends on outside tests, at the versions installed: the controller must
-     * hold each, so a missing one fails here rather than as a plugin that does not load.
+     * hold each, so a missing one fails here rather than as a plugin that does not load. A missing
+     * {@link #SUBSTITUTABLE} plugin is left out: its libraries are bundled instead.
      */
     static Map<String, String> dependencies(Path pom, Map<String, InstalledPlugin> installed) throws IOException {
         if (!Files.isRegularFile(pom)) {
@@ -148,6 +173,9 @@ record PluginPackage(Path hpi, Map<String, String> dependencies, String jenkinsV
                     continue;
                 }
                 InstalledPlugin plugin = installed.get(artifact);
+                if (plugin == null && SUBSTITUTABLE.contains(artifact)) {
+                    continue;
+                }
                 if (plugin == null) {
                     missing.add(artifact);
                 } else {

@@ -100,9 +100,7 @@ class SecureDeliveryPluginIT {
         Files.createDirectories(work);
         Path sources = Path.of(System.getProperty("plugin.sources", "../plugin/src/main")).toAbsolutePath().normalize();
         long compileStart = System.nanoTime();
-        plugin = PluginPackage.build(Path.of(war), Path.of(plugins), sources,
-                Path.of(System.getProperty("hpi.libraries", "target/hpi-lib")), System.getProperty("plugin.version", "0.1.0-SNAPSHOT"),
-                work.resolve("build"), Path.of(System.getProperty("hpi.file", "target/secure-delivery.hpi")).toAbsolutePath());
+        plugin = PluginPackage.build(Path.of(war), Path.of(plugins), sources, work.resolve("build"), Path.of(System.getProperty("hpi.file", "target/secure-delivery.hpi")).toAbsolutePath());
         System.out.printf("compiled %s in %d ms; Jenkins %s; Plugin-Dependencies %s%n", sources,
                 (System.nanoTime() - compileStart) / 1_000_000, plugin.jenkinsVersion(), plugin.dependencies());
 

@@ -5,11 +5,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jenkins.plugins.securedelivery.approval.ApprovalRecord;
 import io.jenkins.plugins.securedelivery.canary.RolloutCluster;
+import io.jenkins.plugins.securedelivery.evidence.EvidenceBundle;
+import io.jenkins.plugins.securedelivery.evidence.EvidenceReport;
 import io.jenkins.plugins.securedelivery.gitops.GitOpsFixtures;
 import io.jenkins.plugins.securedelivery.gitops.ImagePin;
 import io.jenkins.plugins.securedelivery.gitops.JGitHttpServer;
 import io.jenkins.plugins.securedelivery.gitops.Promotion;
+import io.jenkins.plugins.securedelivery.gitops.PromotionTrailers;
+import io.jenkins.plugins.securedelivery.oci.ImageReference;
+import io.jenkins.plugins.securedelivery.signing.KeyFiles;
+import io.jenkins.plugins.securedelivery.signing.PasswordSource;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -25,18 +32,26 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The waiting steps in a real controller: {@code waitForCanary} against fabric8's mock Kubernetes API (the suite plays
  * Argo Rollouts) and a real Prometheus, rolling a failed canary back in a real GitOps repository; {@code requestApproval}
- * decided over HTTP by real users of the controller's own user database. Neither step needs an agent.
+ * decided over HTTP by real users of the controller's own user database. Neither step needs an agent; the signed
+ * approval record is written on one (an inbound agent the suite starts), into the workspace promoteOverlay reads it from.
+ * The restart test runs last: it stops and starts the controller.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WaitingStepsIT {
 
     private static final Duration BUILD_TIMEOUT = Duration.ofSeconds(180);
@@ -48,6 +63,11 @@ class WaitingStepsIT {
     private final String alicePassword = randomSecret();
     private final String bobPassword = randomSecret();
     private final String clusterToken = randomSecret();
+    private final String keyPassword = randomSecret();
+    private KeyFiles.GeneratedKeyPair ours;
+    private KeyFiles.GeneratedKeyPair stranger;
+    private Path released;
+    private PluginPackage plugin;
     private Path work;
     private RolloutCluster cluster;
     private JGitHttpServer git;
@@ -69,16 +89,20 @@ class WaitingStepsIT {
         PluginPackage.deleteRecursively(work);
         Files.createDirectories(work);
         Path sources = Path.of(System.getProperty("plugin.sources", "../plugin/src/main")).toAbsolutePath().normalize();
-        PluginPackage plugin = PluginPackage.build(Path.of(war), Path.of(plugins), sources,
-                Path.of(System.getProperty("hpi.libraries", "target/hpi-lib")), System.getProperty("plugin.version", "0.1.0-SNAPSHOT"),
-                work.resolve("build"), work.resolve("secure-delivery.hpi"));
+        plugin = PluginPackage.build(Path.of(war), Path.of(plugins), sources, work.resolve("build"),
+                work.resolve("secure-delivery.hpi"));
 
         cluster = new RolloutCluster(work);
         Path repositories = Files.createDirectories(work.resolve("git"));
         bare = GitOpsFixtures.seedBareRepository(repositories.resolve("gitops.git"), List.of(GitOpsFixtures.APP));
         promoteToProd("r1");
         promoteToProd("r2");
+        // The approval record's promotions go to a repository of their own, so the canary tests' history stays theirs.
+        released = GitOpsFixtures.seedBareRepository(repositories.resolve("released.git"), List.of(GitOpsFixtures.APP));
         git = new JGitHttpServer(repositories);
+        Path keys = Files.createDirectories(work.resolve("keys"));
+        ours = KeyFiles.generate(Files.createDirectories(keys.resolve("ours")), "cosign", PasswordSource.of(keyPassword.toCharArray()));
+        stranger = KeyFiles.generate(Files.createDirectories(keys.resolve("stranger")), "cosign", PasswordSource.of(keyPassword.toCharArray()));
         Path kubeconfig = work.resolve("kubeconfig");
         Files.writeString(kubeconfig, """
                 apiVersion: v1
@@ -90,10 +114,12 @@ class WaitingStepsIT {
                 """.formatted(cluster.apiUrl(), clusterToken, RolloutCluster.NAMESPACE));
 
         int port = Controller.freePort();
+        int agentPort = Controller.freePort();
         List<Path> installed = new ArrayList<>();
         PluginPackage.installed(Path.of(plugins)).values().forEach(p -> installed.add(p.file()));
-        controller = Controller.start(Path.of(war), installed, plugin.hpi(), work.resolve("home"), port, casc(port, kubeconfig),
+        controller = Controller.start(Path.of(war), installed, plugin.hpi(), work.resolve("home"), port, casc(port, agentPort, kubeconfig),
                 ADMIN, adminPassword, Duration.ofSeconds(240));
+        controller.connectAgent("agent", work.resolve("agent"), Duration.ofSeconds(60));
         // Enough scrapes for the first analysis window before any canary is judged.
         cluster.awaitScrapes(12);
     }
@@ -212,6 +238,127 @@ class WaitingStepsIT {
         assertThat(build.console()).contains("has no change ticket").doesNotContain("waiting");
     }
 
+    @Test
+    void takesFabric8AndOkHttpFromTheApiPluginsOrBundlesThemWhenTheControllerLacksThem() throws Exception {
+        // given the controller's plugins
+        boolean provided = PluginPackage.installed(Path.of(System.getenv("JENKINS_PLUGINS"))).keySet().containsAll(PluginPackage.SUBSTITUTABLE);
+
+        // when the .hpi was built for them
+        List<String> bundled = new ArrayList<>();
+        try (JarFile hpi = new JarFile(plugin.hpi().toFile())) {
+            hpi.stream().map(ZipEntry::getName).filter(n -> n.startsWith("WEB-INF/lib/")).forEach(n -> bundled.add(n.substring("WEB-INF/lib/".length())));
+        }
+
+        // then fabric8 and OkHttp come from kubernetes-client-api and okhttp-api where the controller has them, and are
+        // bundled (core's fabric8 6.14.0 with OkHttp 3.12.12) only where it does not; either way the canary tests ran on them
+        if (provided) {
+            assertThat(plugin.dependencies()).containsKeys("kubernetes-client-api", "okhttp-api");
+            assertThat(bundled).noneMatch(jar -> jar.startsWith("kubernetes-") || jar.startsWith("okhttp-") || jar.startsWith("okio-")
+                    || jar.startsWith("kotlin-") || jar.startsWith("zjsonpatch-"));
+        } else {
+            assertThat(plugin.dependencies()).doesNotContainKeys("kubernetes-client-api", "okhttp-api");
+            assertThat(bundled).contains("kubernetes-client-api-6.14.0.jar", "kubernetes-client-6.14.0.jar",
+                    "kubernetes-httpclient-okhttp-6.14.0.jar", "okhttp-3.12.12.jar", "okio-1.15.0.jar");
+        }
+        assertThat(bundled).contains("secure-delivery.jar").noneMatch(jar -> jar.startsWith("jackson-"));
+    }
+
+    @Test
+    void writesTheSignedApprovalRecordThatPromotionRequiresAndRefusesItForAnotherDigest() throws Exception {
+        // given a release waiting for approval to released-prod, whose approval records the environment's profile signs
+        String other = "registry.example.com/org/medical-platform@" + GitOpsFixtures.digest("not approved");
+        controller.createPipeline("approve-and-promote", """
+                node('agent') {
+                  def approval = requestApproval(environment: 'released-prod', images: ['%1$s'], commitAuthor: 'carol',
+                                                 sourceCommit: '4f1b2c3d4e5f60718293a4b5c6d7e8f901234567')
+                  echo "record: ${approval.record}"
+                  def commit = promoteOverlay(environment: 'released-prod', images: ['%2$s=%1$s'], approval: approval.record,
+                                              approvalPublicKeyCredentialsId: 'cosign-pub')
+                  echo "promoted: ${commit}"
+                  evidenceBundle(image: '%1$s', approvals: [approval.record], profile: 'release', archive: false)
+                  try {
+                    promoteOverlay(environment: 'released-prod', images: ['%2$s=%3$s'], approval: approval.record,
+                                   approvalPublicKeyCredentialsId: 'cosign-pub')
+                    echo 'promoted a digest nobody approved'
+                  } catch (e) {
+                    echo "refused: ${e.message}"
+                  }
+                  try {
+                    promoteOverlay(environment: 'released-prod', images: ['%2$s=%1$s'], approval: approval.record,
+                                   approvalPublicKeyCredentialsId: 'stranger-pub')
+                    echo 'promoted with a record the key did not sign'
+                  } catch (e) {
+                    echo "refused: ${e.message}"
+                  }
+                }
+                """.formatted(IMAGE, GitOpsFixtures.APP, other));
+        int number = controller.trigger("approve-and-promote", BUILD_TIMEOUT);
+        String id = awaitPendingApproval("approve-and-promote", number);
+
+        // when alice and bob approve
+        assertThat(decide("alice", alicePassword, "approve-and-promote", number, "approve", id).statusCode()).isEqualTo(302);
+        assertThat(decide("bob", bobPassword, "approve-and-promote", number, "approve", id).statusCode()).isEqualTo(302);
+        Controller.Build build = controller.await("approve-and-promote", number, BUILD_TIMEOUT);
+
+        // then the signed record was written into the agent's workspace, and verifies with our key as core's approval record
+        assertThat(build.result()).as(build.console()).isEqualTo("SUCCESS");
+        assertThat(build.console()).contains("record: approval-released-prod.json");
+        Path workspace = work.resolve("agent/workspace/approve-and-promote");
+        ApprovalRecord record = ApprovalRecord.verify("approval-released-prod.json", Files.readAllBytes(workspace.resolve("approval-released-prod.json")),
+                KeyFiles.readVerificationKey(ours.publicKeyFile()));
+        assertThat(record.approvers()).containsExactly("alice", "bob");
+        assertThat(record.request().images()).containsExactly(IMAGE);
+        assertThat(build.exported("approvals").get(0).path("record").asText()).isEqualTo("approval-released-prod.json");
+
+        // and the promotion it allowed is the head of the repository, with one Approved-By trailer per approver
+        List<RevCommit> commits = GitOpsFixtures.commits(released);
+        RevCommit head = commits.get(0);
+        assertThat(build.console()).contains("promoted: " + head.getName());
+        assertThat(head.getFullMessage()).contains(PromotionTrailers.APPROVED_BY + ": alice", PromotionTrailers.APPROVED_BY + ": bob")
+                .contains(GitOpsFixtures.digest("1.4.1"));
+
+        // and the evidence bundle holds the record as an approval
+        EvidenceReport report = EvidenceBundle.verify(workspace.resolve("evidence.zip"), KeyFiles.readVerificationKey(ours.publicKeyFile()),
+                ImageReference.parse(IMAGE));
+        assertThat(report.passed()).as(report.summary()).isTrue();
+        assertThat(report.manifest().approvals()).containsExactly("approval-released-prod.json");
+
+        // and the record was refused for a digest it does not approve and against a key that did not sign it, committing nothing
+        assertThat(build.console()).contains("refused: approval-released-prod.json: does not approve " + GitOpsFixtures.digest("not approved"))
+                .contains("refused: approval-released-prod.json: ")
+                .doesNotContain("promoted a digest nobody approved").doesNotContain("promoted with a record the key did not sign");
+        assertThat(GitOpsFixtures.commits(released).get(0).getName()).isEqualTo(head.getName());
+        assertThat(build.console()).doesNotContain(keyPassword);
+        assertThat(controller.homeFile("jobs/approve-and-promote/builds/" + number + "/build.xml")).doesNotContain(keyPassword);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void resumesAWaitingApprovalAfterTheControllerRestartsAndCountsTheDecisionsOnBothSides() throws Exception {
+        // given a request to prod that alice approved
+        controller.createPipeline("approve-across-restart", """
+                def approval = requestApproval(environment: 'prod', images: ['%s'], ticket: 'CHG-77', commitAuthor: 'carol',
+                                               sourceCommit: '4f1b2c3d4e5f60718293a4b5c6d7e8f901234567')
+                echo "approved by ${approval.approvers.join(',')}"
+                """.formatted(IMAGE));
+        int number = controller.trigger("approve-across-restart", BUILD_TIMEOUT);
+        String id = awaitPendingApproval("approve-across-restart", number);
+        assertThat(decide("alice", alicePassword, "approve-across-restart", number, "approve", id).statusCode()).isEqualTo(302);
+
+        // when the controller is stopped and started again on the same JENKINS_HOME, and bob approves after that
+        controller.restart(Duration.ofSeconds(240));
+        assertThat(awaitPendingApproval("approve-across-restart", number)).isEqualTo(id);
+        HttpResponse<String> bob = decide("bob", bobPassword, "approve-across-restart", number, "approve", id);
+        Controller.Build build = controller.await("approve-across-restart", number, BUILD_TIMEOUT);
+
+        // then the step resumed from the run's saved state: alice's approval was kept, bob's counted, the build went on
+        assertThat(bob.statusCode()).as(bob.body()).isEqualTo(302);
+        assertThat(build.result()).as(build.console()).isEqualTo("SUCCESS");
+        assertThat(build.console()).contains("Resuming build").contains("approved by alice,bob");
+        JsonNode decisions = JSON.readTree(build.exported("approvals").get(0).path("decisions").asText());
+        assertThat(decisions).extracting(d -> d.path("approver").asText()).containsExactly("alice", "bob");
+    }
+
     private String awaitPendingApproval(String job, int number) throws Exception {
         long deadline = System.nanoTime() + BUILD_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
@@ -261,10 +408,19 @@ class WaitingStepsIT {
                 .sourceCommit("src-" + word).workDirectory(work.resolve("promote-" + word)).call();
     }
 
-    private String casc(int port, Path kubeconfig) {
+    private String casc(int port, int agentPort, Path kubeconfig) {
         return """
                 jenkins:
                   numExecutors: 0
+                  slaveAgentPort: %13$d
+                  nodes:
+                    - permanent:
+                        name: agent
+                        labelString: agent
+                        numExecutors: 2
+                        remoteFS: "%14$s"
+                        launcher:
+                          inbound: {}
                   securityRealm:
                     local:
                       allowsSignup: false
@@ -297,6 +453,20 @@ class WaitingStepsIT {
                             required: true
                             pattern: "CHG-\\\\d+"
                           expiresAfter: 1h
+                      - name: released-prod
+                        repository: "%15$s"
+                        credentialsId: gitops
+                        branch: main
+                        overlayPath: deploy/kustomize/overlays/prod
+                        approvalSigningProfile: release
+                        approvalPolicy: |
+                          groups: [authenticated]
+                          required: 2
+                          expiresAfter: 1h
+                    signingProfiles:
+                      - name: release
+                        keyCredentialsId: cosign-key
+                        passwordCredentialsId: cosign-password
                     prometheusEndpoints:
                       - name: cluster
                         url: "%7$s"
@@ -320,8 +490,29 @@ class WaitingStepsIT {
                               id: kubeconfig
                               fileName: kubeconfig
                               secretBytes: "${readFileBase64:%12$s}"
+                          - file:
+                              scope: GLOBAL
+                              id: cosign-key
+                              fileName: cosign.key
+                              secretBytes: "${readFileBase64:%16$s}"
+                          - string:
+                              scope: GLOBAL
+                              id: cosign-password
+                              secret: "%17$s"
+                          - file:
+                              scope: GLOBAL
+                              id: cosign-pub
+                              fileName: cosign.pub
+                              secretBytes: "${readFileBase64:%18$s}"
+                          - file:
+                              scope: GLOBAL
+                              id: stranger-pub
+                              fileName: cosign.pub
+                              secretBytes: "${readFileBase64:%19$s}"
                 """.formatted(ADMIN, adminPassword, alicePassword, bobPassword, port, git.url("gitops.git"), cluster.prometheusUrl(),
-                JGitHttpServer.USER, JGitHttpServer.PASSWORD, RolloutCluster.PROMETHEUS_USER, RolloutCluster.PROMETHEUS_PASSWORD, kubeconfig);
+                JGitHttpServer.USER, JGitHttpServer.PASSWORD, RolloutCluster.PROMETHEUS_USER, RolloutCluster.PROMETHEUS_PASSWORD, kubeconfig,
+                agentPort, work.resolve("agent"), git.url("released.git"), ours.privateKeyFile(), keyPassword, ours.publicKeyFile(),
+                stranger.publicKeyFile());
     }
 
     private static String randomSecret() {

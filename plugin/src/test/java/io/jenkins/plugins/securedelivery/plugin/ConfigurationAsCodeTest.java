@@ -32,6 +32,7 @@ class ConfigurationAsCodeTest {
         assertThat(staging.getRepository(), is("https://git.example.com/org/gitops.git"));
         assertThat(staging.getCredentialsId(), is("gitops-bot"));
         assertThat(staging.getCanaryFailureLimit(), is(2));
+        assertThat(staging.getApprovalSigningProfile(), is("release"));
         assertThat(staging.getPromotionMode(), is(Environment.PromotionMode.PUSH));
         assertThat(config.environment("prod").orElseThrow().getPromotionMode(), is(Environment.PromotionMode.PULL_REQUEST));
         assertThat(config.registry("localhost:5000").orElseThrow().isPlainHttp(), is(true));

@@ -164,6 +164,7 @@ public final class ApprovalAction implements RunAction2 {
         private String status = ApprovalState.Status.PENDING.name();
         private String reason;
         private List<String> approvers = new ArrayList<>();
+        private String record;
 
         Approval(String id, String environment, String request, String policyName, String policy, String message) {
             this.id = id;
@@ -257,6 +258,16 @@ public final class ApprovalAction implements RunAction2 {
         @Exported(visibility = 3)
         public synchronized String getDecisions() {
             return decisions;
+        }
+
+        /** The signed approval record written into the workspace, relative to it; null when none was signed. */
+        @Exported(visibility = 3)
+        public synchronized String getRecord() {
+            return record;
+        }
+
+        public synchronized void recorded(String file) {
+            record = file;
         }
 
         public synchronized boolean isPending() {

@@ -25,6 +25,7 @@ public final class Environment implements Describable<Environment> {
     private PromotionMode promotionMode = PromotionMode.PUSH;
     private String commitUrl;
     private String approvalPolicy;
+    private String approvalSigningProfile;
     private String gatePolicy;
     private String canaryPrometheus;
     private String canaryInterval;
@@ -115,6 +116,19 @@ public final class Environment implements Describable<Environment> {
         this.approvalPolicy = Util.fixEmptyAndTrim(approvalPolicy);
     }
 
+    public String getApprovalSigningProfile() {
+        return approvalSigningProfile;
+    }
+
+    /**
+     * The signing profile (a key) that signs this environment's approval records: with it, requestApproval writes
+     * approval-NAME.json into the workspace, which promoteOverlay and evidenceBundle take.
+     */
+    @DataBoundSetter
+    public void setApprovalSigningProfile(String approvalSigningProfile) {
+        this.approvalSigningProfile = Util.fixEmptyAndTrim(approvalSigningProfile);
+    }
+
     public String getGatePolicy() {
         return gatePolicy;
     }
@@ -184,7 +198,8 @@ public final class Environment implements Describable<Environment> {
                 && Objects.equals(credentialsId, e.credentialsId) && Objects.equals(branch, e.branch)
                 && Objects.equals(overlayPath, e.overlayPath) && Objects.equals(knownHosts, e.knownHosts)
                 && promotionMode == e.promotionMode && Objects.equals(commitUrl, e.commitUrl)
-                && Objects.equals(approvalPolicy, e.approvalPolicy) && Objects.equals(gatePolicy, e.gatePolicy) && Objects.equals(canaryPrometheus, e.canaryPrometheus)
+                && Objects.equals(approvalPolicy, e.approvalPolicy) && Objects.equals(approvalSigningProfile, e.approvalSigningProfile)
+                && Objects.equals(gatePolicy, e.gatePolicy) && Objects.equals(canaryPrometheus, e.canaryPrometheus)
                 && Objects.equals(canaryInterval, e.canaryInterval) && canaryFailureLimit == e.canaryFailureLimit
                 && Objects.equals(kubernetesUrl, e.kubernetesUrl) && Objects.equals(kubernetesCredentialsId, e.kubernetesCredentialsId);
     }

@@ -5,16 +5,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import hudson.AbortException;
 import hudson.EnvVars;
+import hudson.FilePath;
 import hudson.model.Cause;
 import hudson.model.Computer;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import hudson.remoting.VirtualChannel;
+import io.jenkins.plugins.securedelivery.AtomicFile;
 import io.jenkins.plugins.securedelivery.approval.ApprovalPolicy;
+import io.jenkins.plugins.securedelivery.approval.ApprovalRecord;
 import io.jenkins.plugins.securedelivery.approval.ApprovalRequest;
 import io.jenkins.plugins.securedelivery.approval.ApprovalState;
 import io.jenkins.plugins.securedelivery.plugin.actions.ApprovalAction;
 import io.jenkins.plugins.securedelivery.plugin.config.Environment;
 import io.jenkins.plugins.securedelivery.plugin.config.SecureDeliveryConfiguration;
+import io.jenkins.plugins.securedelivery.plugin.config.SigningProfile;
+import java.io.File;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +35,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import jenkins.MasterToSlaveFileCallable;
 import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -37,7 +44,9 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
  * {@code requestApproval} as a state machine (ARCHITECTURE principle 4): the request, its pinned policy and every
  * decision live in the run's {@link ApprovalAction} (saved with the run); this execution only evaluates them with
  * core's pure function when a decision arrives and on one {@link Timer} tick at the expiry, and holds no executor and no
- * thread in between. After a restart {@link #onResume()} evaluates again from what the run saved.
+ * thread in between. After a restart {@link #onResume()} evaluates again from what the run saved. With a signing
+ * profile, an approved request's record is signed on the agent that holds the workspace (where the key is unlocked, as
+ * for every signing step: its scrypt derivation is agent work, and the record belongs in the workspace anyway).
  */
 final class ApprovalExecution extends StepExecution implements ApprovalAction.Waiter {
 
@@ -53,14 +62,21 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
         private final String message;
         private final String commitAuthor;
         private final String sourceCommit;
+        private final String signingProfile;
 
-        Request(String environment, List<String> images, String ticket, String message, String commitAuthor, String sourceCommit) {
+        Request(String environment, List<String> images, String ticket, String message, String commitAuthor, String sourceCommit,
+                String signingProfile) {
             this.environment = environment;
             this.images = images;
             this.ticket = ticket;
             this.message = message;
             this.commitAuthor = commitAuthor;
             this.sourceCommit = sourceCommit;
+            this.signingProfile = signingProfile;
+        }
+
+        String signingProfile() {
+            return signingProfile;
         }
 
         String environment() {
@@ -92,6 +108,8 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
     private final String id = UUID.randomUUID().toString();
     /** The last reason logged, so the log gets a line only when the state moves. */
     private String shown;
+    /** The signing profile of the approval record, checked when the request was made; null: no record. */
+    private String recordProfile;
     private transient volatile ScheduledFuture<?> tick;
     private transient boolean finished;
 
@@ -116,6 +134,7 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
                 "requestApproval: environment '" + request.environment() + "' is not in the global configuration (secureDelivery.environments): add it, with its approvalPolicy"));
         String policyName = "approvalPolicy of environment '" + request.environment() + "'";
         String policyYaml = policyYaml(environment, policyName);
+        recordProfile = recordProfile(environment);
         ApprovalRequest approvalRequest = approvalRequest(run);
         try {
             // Refuses up front what can never be approved: no rules for the environment, a missing or malformed ticket.
@@ -196,6 +215,7 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
                 result.put("approvers", new ArrayList<>(state.approvers()));
                 result.put("adminBypass", state.adminBypass());
                 result.put("expiresAt", state.expiresAt().toString());
+                result.put("record", recordProfile == null ? null : writeRecord(run, listener, approval, now));
                 getContext().onSuccess(result);
             } else {
                 getContext().onFailure(new AbortException("approval to " + request.environment() + " " + state.status() + ": " + state.reason()));
@@ -204,6 +224,75 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
             finished = true;
             cancelTick();
             getContext().onFailure(e);
+        }
+    }
+
+    /** The profile that will sign the record, refused now if it cannot: a wrong name must not surface after the approvers acted. */
+    private String recordProfile(Environment environment) throws IOException, InterruptedException {
+        String name = request.signingProfile() != null ? request.signingProfile() : environment.getApprovalSigningProfile();
+        if (name == null) {
+            return null;
+        }
+        SigningProfile profile = SecureDeliveryConfiguration.get().signingProfile(name).orElseThrow(() -> new AbortException(
+                "requestApproval: signing profile '" + name + "' is not in the global configuration (secureDelivery.signingProfiles): "
+                        + "add it, or fix signingProfile / the environment's approvalSigningProfile"));
+        if (profile.isKeyless()) {
+            throw new AbortException("requestApproval: signing profile '" + name + "' is keyless, and approval records are signed with a key: "
+                    + "give a profile with keyCredentialsId");
+        }
+        if (getContext().get(FilePath.class) == null) {
+            throw new AbortException("requestApproval: with signing profile '" + name + "' the signed approval record is written into the workspace: "
+                    + "call requestApproval inside node { }");
+        }
+        return name;
+    }
+
+    /** The approved request's record, signed on the agent into approval-ENV.json; returns that path, relative to the workspace. */
+    private String writeRecord(Run<?, ?> run, TaskListener listener, ApprovalAction.Approval approval, Instant now)
+            throws IOException, InterruptedException {
+        FilePath workspace = getContext().get(FilePath.class);
+        if (workspace == null) {
+            throw new AbortException("requestApproval: approved, but the workspace is no longer available to write the approval record into: "
+                    + "run the step again once the agent is back");
+        }
+        ApprovalRecord record = ApprovalRecord.approved(approval.policy(), approval.request(), approval.decisions(), now);
+        SignerAccess signer = SignerAccess.resolve(run, null, null, recordProfile);
+        String file = "approval-" + request.environment() + ".json";
+        workspace.act(new SignRecord(file, record.toJson(), signer, listener));
+        approval.recorded(file);
+        run.save();
+        return file;
+    }
+
+    /** Signs the record where the workspace is and writes it whole or not at all. */
+    static final class SignRecord extends MasterToSlaveFileCallable<Void> {
+        private static final long serialVersionUID = 1L;
+        private final String file;
+        private final byte[] record;
+        private final SignerAccess signer;
+        private final TaskListener listener;
+
+        SignRecord(String file, byte[] record, SignerAccess signer, TaskListener listener) {
+            this.file = file;
+            this.record = record;
+            this.signer = signer;
+            this.listener = listener;
+        }
+
+        @Override
+        public Void invoke(File workspace, VirtualChannel channel) throws IOException {
+            try {
+                byte[] envelope = ApprovalRecord.fromJson(file, record).sign(signer.signingKey());
+                Files.createDirectories(workspace.toPath());
+                AtomicFile.write(workspace.toPath().resolve(file), envelope);
+                listener.getLogger().println("Signed approval record written to " + file + " with " + signer);
+                return null;
+            } catch (RuntimeException e) {
+                throw AgentStepExecution.agentFailure(e);
+            } finally {
+                // The agent's copy of the log is buffered: what it printed would otherwise reach the build log late, or not at all.
+                listener.getLogger().flush();
+            }
         }
     }
 

@@ -19,7 +19,9 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code def approval = requestApproval(environment: 'prod', images: [...], ticket: 'CHG-1234', commitAuthor: '...')}:
  * asks for approval of a release under the environment's approval policy, with Approve and Reject buttons on the run
  * page, and waits (without an executor) until the policy says approved, rejected or expired. Returns the approvers;
- * fails the step when the request is rejected or expires.
+ * fails the step when the request is rejected or expires. With a signing profile (the step's {@code signingProfile} or
+ * the environment's {@code approvalSigningProfile}) it also writes the signed approval record into the workspace as
+ * {@code approval-ENV.json} and returns its path as {@code record}.
  */
 public final class RequestApprovalStep extends Step {
 
@@ -29,6 +31,7 @@ public final class RequestApprovalStep extends Step {
     private String message;
     private String commitAuthor;
     private String sourceCommit;
+    private String signingProfile;
 
     @DataBoundConstructor
     public RequestApprovalStep(String environment) {
@@ -88,10 +91,20 @@ public final class RequestApprovalStep extends Step {
         this.sourceCommit = Util.fixEmptyAndTrim(sourceCommit);
     }
 
+    public String getSigningProfile() {
+        return signingProfile;
+    }
+
+    /** The signing profile (with a key) that signs the approval record; default: the environment's approvalSigningProfile. */
+    @DataBoundSetter
+    public void setSigningProfile(String signingProfile) {
+        this.signingProfile = Util.fixEmptyAndTrim(signingProfile);
+    }
+
     @Override
     public StepExecution start(StepContext context) {
         return new ApprovalExecution(context, new ApprovalExecution.Request(environment, new ArrayList<>(images), ticket, message,
-                commitAuthor, sourceCommit));
+                commitAuthor, sourceCommit, signingProfile));
     }
 
     @Extension
