@@ -1,5 +1,6 @@
 package io.jenkins.plugins.securedelivery.cli;
 
+import io.jenkins.plugins.securedelivery.Durations;
 import io.jenkins.plugins.securedelivery.InputException;
 import io.jenkins.plugins.securedelivery.canary.CanaryAnalysis;
 import io.jenkins.plugins.securedelivery.canary.CanaryPolicy;
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -258,28 +258,7 @@ final class CanaryCommand implements Callable<Integer> {
 
     /** 30s, 5m, 1h, or ISO-8601 (PT30S); positive. */
     static Duration duration(String option, String text) {
-        Duration duration = parseDuration(option, text);
-        if (duration.isZero() || duration.isNegative()) {
-            throw new IllegalArgumentException(option + " " + text + ": not a positive duration; give 30s, 5m, 1h or PT30S");
-        }
-        return duration;
-    }
-
-    private static Duration parseDuration(String option, String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("pt") || t.startsWith("p")) {
-                return Duration.parse(t.toUpperCase(Locale.ROOT));
-            }
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
-            return switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> throw new NumberFormatException();
-            };
-        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException(option + " " + text + ": not a duration; give 30s, 5m, 1h or PT30S");
-        }
+        return Durations.parse(text).orElseThrow(() -> new IllegalArgumentException(option + " " + text
+                + ": not a positive duration; give 30s, 5m, 1h or PT30S"));
     }
 }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.securedelivery.approval;
 
+import io.jenkins.plugins.securedelivery.Durations;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -10,14 +11,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -44,7 +43,6 @@ public record ApprovalPolicy(String file, String digest, Map<String, Environment
     private static final Set<String> TOP = Set.of("environments");
     private static final Set<String> FIELDS = Set.of("groups", "required", "ticket", "expiresAfter", "adminGroup", "adminBypass", "selfApproval");
     private static final Set<String> TICKET = Set.of("required", "pattern");
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*([smhd])");
     private static final String SEE_DOCS = "see docs/approvals.md for the policy format";
 
     public ApprovalPolicy {
@@ -135,27 +133,8 @@ public record ApprovalPolicy(String file, String digest, Map<String, Environment
 
     /** {@code 90s}, {@code 30m}, {@code 24h}, {@code 7d}, or ISO-8601 {@code PT24H}. */
     static Duration duration(String where, String text) {
-        Matcher m = SHORT_DURATION.matcher(text);
-        Duration duration;
-        if (m.matches()) {
-            long amount = Long.parseLong(m.group(1));
-            duration = switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-        } else {
-            try {
-                duration = Duration.parse(text);
-            } catch (DateTimeParseException e) {
-                throw new ApprovalInputException(where, "'" + text + "' is not a duration", "write it like 24h, 30m, 7d or PT24H");
-            }
-        }
-        if (duration.isZero() || duration.isNegative()) {
-            throw new ApprovalInputException(where, "'" + text + "' is not a positive duration", "write it like 24h");
-        }
-        return duration;
+        return Durations.parse(text).orElseThrow(() -> new ApprovalInputException(where, "'" + text + "' is not a positive duration",
+                "write it like 24h, 30m, 7d or PT24H"));
     }
 
     /**

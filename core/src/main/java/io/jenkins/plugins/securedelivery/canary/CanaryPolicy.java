@@ -1,5 +1,6 @@
 package io.jenkins.plugins.securedelivery.canary;
 
+import io.jenkins.plugins.securedelivery.Durations;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -16,8 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -31,7 +30,6 @@ public final class CanaryPolicy {
     static final String DEFAULT_BASELINE = "namespace=\"{{namespace}}\", rollouts_pod_template_hash=\"{{stableHash}}\"";
 
     private static final YAMLMapper YAML = new YAMLMapper();
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Set<String> TOP_FIELDS = Set.of("preset", "canary", "baseline", "traffic", "metrics", "step", "rateWindow",
             "minRequests", "minSamples", "alpha", "minEffectSize", "passScore", "marginalScore", "interval", "inconclusive");
     private static final Set<String> METRIC_FIELDS = Set.of("name", "query", "direction", "min", "max", "compare", "weight", "critical", "enabled");
@@ -311,18 +309,8 @@ public final class CanaryPolicy {
             if (text == null) {
                 return fallback;
             }
-            Matcher m = DURATION.matcher(text);
-            if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-                throw error(path, "'" + text + "' is not a duration", "write a positive number and one unit: 500ms, 30s, 1m, 10m, 2h, 1d");
-            }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
+            return Durations.parse(text).orElseThrow(() -> error(path, "'" + text + "' is not a duration",
+                    "write a positive number and one unit: 500ms, 30s, 1m, 10m, 2h, 1d"));
         }
 
         <E extends Enum<E>> E choice(JsonNode parent, String path, E fallback) {

@@ -87,7 +87,7 @@ class ApprovalPolicyTest {
         assertThatThrownBy(() -> parse("environments:\n  prod:\n    groups: []\n    required: 1\n    expiresAfter: 1h\n"))
                 .hasMessageContaining("environments.prod.groups: is empty");
         assertThatThrownBy(() -> parse("environments:\n  prod:\n    groups: [cab]\n    required: 1\n    expiresAfter: tomorrow\n"))
-                .hasMessageContaining("environments.prod.expiresAfter: 'tomorrow' is not a duration");
+                .hasMessageContaining("environments.prod.expiresAfter: 'tomorrow' is not a positive duration");
         assertThatThrownBy(() -> parse("environments:\n  prod:\n    groups: [cab]\n    required: 1\n    expiresAfter: 1h\n    ticket: {required: true, pattern: \"CHG-(\"}\n"))
                 .hasMessageContaining("environments.prod.ticket.pattern: 'CHG-(' is not a regular expression");
         assertThatThrownBy(() -> parse("environments:\n  prod:\n    groups: [cab]\n    required: 1\n    expiresAfter: 1h\n    ticket: {required: yes please}\n"))
