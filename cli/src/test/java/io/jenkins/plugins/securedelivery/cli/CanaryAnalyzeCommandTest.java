@@ -105,7 +105,7 @@ class CanaryAnalyzeCommandTest {
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("no-such-policy.yaml: no such file");
         assertThat(window.exitCode()).isEqualTo(2);
-        assertThat(window.err()).contains("--window ten minutes: not a duration");
+        assertThat(window.err()).contains("--window ten minutes: not a positive duration");
         assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.err()).contains("--prometheus").contains("--recording");
     }
