@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.not;
 
 import hudson.model.Label;
 import hudson.model.Result;
+import hudson.slaves.DumbSlave;
 import io.jenkins.plugins.securedelivery.evidence.EvidenceBundle;
 import io.jenkins.plugins.securedelivery.evidence.EvidenceReport;
 import io.jenkins.plugins.securedelivery.evidence.EvidenceStore;
@@ -45,12 +46,13 @@ class GateAndEvidenceStepsTest {
 
     private JenkinsRule j;
     private Path tmp;
+    private DumbSlave agent;
 
     @BeforeEach
     void agent(JenkinsRule rule, @TempDir Path tmp) throws Exception {
         j = rule;
         this.tmp = tmp;
-        j.createOnlineSlave(Label.get("builder"));
+        agent = j.createOnlineSlave(Label.get("builder"));
     }
 
     private Path reports(String name, String... resources) throws Exception {
@@ -91,7 +93,8 @@ class GateAndEvidenceStepsTest {
         assertThat(rules, hasSize(6));
         assertThat(rules.getJSONObject(0).getString("rule"), is("tests"));
         assertThat(rules.getJSONObject(0).getString("status"), is("PASS"));
-        assertThat(j.jenkins.getWorkspaceFor(job).child("gate-verdict.junit.xml").readToString(), containsString("name=\"coverage\""));
+        // the gate ran on the agent, so its verdict file is in the agent's workspace, not the controller's
+        assertThat(agent.getWorkspaceFor(job).child("gate-verdict.junit.xml").readToString(), containsString("name=\"coverage\""));
     }
 
     @Test
