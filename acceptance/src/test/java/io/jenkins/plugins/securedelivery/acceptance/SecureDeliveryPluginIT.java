@@ -439,6 +439,34 @@ class SecureDeliveryPluginIT {
     }
 
     @Test
+    @Order(9)
+    void refusesAMisspeltEnvironmentAndAMissingReportDirectoryInsteadOfJudgingWithoutThem() throws Exception {
+        // given reports that pass the defaults but not prod's own policy, a gate for 'prdo' (a typo of prod), and a
+        // report directory the build never wrote
+        Path reports = reports("typos", "surefire/TEST-example.PriceTest-passing.xml", "jacoco/jacoco-passing-build.xml");
+        controller.createPipeline("gate-typos", """
+                node('agent') {
+                  sh "mkdir -p reports && cp -R '%s/.' reports"
+                  try { qualityGate(reports: ['reports'], environment: 'prdo') } catch (e) { echo "misspelt: ${e.message}" }
+                  try { qualityGate(reports: ['reports', 'scans']) } catch (e) { echo "missing: ${e.message}" }
+                  echo "verdict written: ${fileExists('gate-verdict.json')}"
+                }
+                """.formatted(reports));
+
+        // when
+        Controller.Build build = controller.build("gate-typos", BUILD_TIMEOUT);
+
+        // then neither gate judged anything: each failed naming what to fix, and no verdict was written or recorded
+        assertThat(build.result()).as(build.console()).isEqualTo("SUCCESS");
+        assertThat(build.console())
+                .contains("misspelt: qualityGate: environment 'prdo' is not in the global configuration")
+                .contains("missing: qualityGate: reports: 'scans' does not exist in the workspace")
+                .contains("verdict written: false")
+                .doesNotContain("Quality gate PASSED").doesNotContain("NoSuchFileException");
+        assertThat(build.json().path("actions").toString()).doesNotContain("\"gates\"");
+    }
+
+    @Test
     @Order(10)
     void measuresTheControllerCpuOfEachStep() throws Exception {
         // A measurement, not a check: the target (under 20 ms per step) is judged by bench/plugin-cpu.sh, which runs this

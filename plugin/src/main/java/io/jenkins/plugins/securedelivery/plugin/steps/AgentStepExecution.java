@@ -5,6 +5,7 @@ import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
@@ -40,6 +41,9 @@ abstract class AgentStepExecution extends SynchronousNonBlockingStepExecution<Ob
     static IOException agentFailure(Exception e) {
         if (e instanceof AbortException abort) {
             return abort;
+        }
+        if (e instanceof NoSuchFileException missing) {
+            return new AbortException(missing.getFile() + ": no such file or directory: check the path, or write it before this step");
         }
         String type = e.getClass().getName();
         if (type.startsWith("io.jenkins.plugins.securedelivery.") || e instanceof IllegalArgumentException) {
