@@ -467,6 +467,37 @@ class SecureDeliveryPluginIT {
     }
 
     @Test
+    @Order(11)
+    void savesTheGlobalConfigurationWithAListEmptiedOnThePage() throws Exception {
+        // given the configuration page submitted with its only signing profile deleted: the form then has no
+        // signingProfiles at all, as Jenkins' repeatable lists send nothing when empty
+        String script = """
+                import io.jenkins.plugins.securedelivery.plugin.config.SecureDeliveryConfiguration
+                import net.sf.json.JSONObject
+                def config = SecureDeliveryConfiguration.get()
+                def before = config.signingProfiles
+                def form = JSONObject.fromObject([environments: config.environments.collect {
+                        [name: it.name, repository: it.repository, credentialsId: it.credentialsId, branch: it.branch,
+                         overlayPath: it.overlayPath, knownHosts: it.knownHosts, gatePolicy: it.gatePolicy]
+                            .findAll { key, value -> value != null } },
+                    registries: config.registries.collect { [host: it.host, plainHttp: it.plainHttp] }])
+                config.configure(org.kohsuke.stapler.Stapler.getCurrentRequest2(), form)
+                println "profiles after saving: ${config.signingProfiles.size()}"
+                println "environments after saving: ${config.environments*.name}"
+                config.signingProfiles = before
+                println "profiles restored: ${config.signingProfiles*.name}"
+                """;
+
+        // when the page is saved
+        String answer = controller.post("scriptText", "application/x-www-form-urlencoded",
+                "script=" + java.net.URLEncoder.encode(script, StandardCharsets.UTF_8)).body();
+
+        // then the deleted profile is gone, and what the form held is kept
+        assertThat(answer).contains("profiles after saving: 0", "environments after saving: [dev, staging, prod, ssh-prod]",
+                "profiles restored: [release]");
+    }
+
+    @Test
     @Order(10)
     void measuresTheControllerCpuOfEachStep() throws Exception {
         // A measurement, not a check: the target (under 20 ms per step) is judged by bench/plugin-cpu.sh, which runs this
