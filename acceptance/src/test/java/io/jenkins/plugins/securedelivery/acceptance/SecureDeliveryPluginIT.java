@@ -467,6 +467,33 @@ class SecureDeliveryPluginIT {
     }
 
     @Test
+    @Order(9)
+    void judgesTheFreshWorkspaceOfADeclarativeStageInsteadOfCallingItMissing() throws Exception {
+        // given a declarative stage whose agent allocated a workspace nothing has written to yet
+        controller.createPipeline("fresh-workspace", """
+                pipeline {
+                  agent none
+                  stages {
+                    stage('Gate') {
+                      agent { label 'agent' }
+                      steps {
+                        qualityGate(reports: ['.'], unstableOnFailure: true)
+                      }
+                    }
+                  }
+                }
+                """);
+
+        // when
+        Controller.Build build = controller.build("fresh-workspace", BUILD_TIMEOUT);
+
+        // then the gate judged the empty workspace, failing closed on the missing reports, instead of refusing '.'
+        assertThat(build.result()).as(build.console()).isEqualTo("UNSTABLE");
+        assertThat(build.console()).contains("Quality gate FAILED").doesNotContain("does not exist in the workspace");
+        assertThat(statuses(build.exported("gates").get(0))).containsEntry("tests", "FAIL");
+    }
+
+    @Test
     @Order(11)
     void savesTheGlobalConfigurationWithAListEmptiedOnThePage() throws Exception {
         // given the configuration page submitted with its only signing profile deleted: the form then has no
