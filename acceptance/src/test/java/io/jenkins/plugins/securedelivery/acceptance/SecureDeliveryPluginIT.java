@@ -439,6 +439,92 @@ class SecureDeliveryPluginIT {
     }
 
     @Test
+    @Order(9)
+    void refusesAMisspeltEnvironmentAndAMissingReportDirectoryInsteadOfJudgingWithoutThem() throws Exception {
+        // given reports that pass the defaults but not prod's own policy, a gate for 'prdo' (a typo of prod), and a
+        // report directory the build never wrote
+        Path reports = reports("typos", "surefire/TEST-example.PriceTest-passing.xml", "jacoco/jacoco-passing-build.xml");
+        controller.createPipeline("gate-typos", """
+                node('agent') {
+                  sh "mkdir -p reports && cp -R '%s/.' reports"
+                  try { qualityGate(reports: ['reports'], environment: 'prdo') } catch (e) { echo "misspelt: ${e.message}" }
+                  try { qualityGate(reports: ['reports', 'scans']) } catch (e) { echo "missing: ${e.message}" }
+                  echo "verdict written: ${fileExists('gate-verdict.json')}"
+                }
+                """.formatted(reports));
+
+        // when
+        Controller.Build build = controller.build("gate-typos", BUILD_TIMEOUT);
+
+        // then neither gate judged anything: each failed naming what to fix, and no verdict was written or recorded
+        assertThat(build.result()).as(build.console()).isEqualTo("SUCCESS");
+        assertThat(build.console())
+                .contains("misspelt: qualityGate: environment 'prdo' is not in the global configuration")
+                .contains("missing: qualityGate: reports: 'scans' does not exist in the workspace")
+                .contains("verdict written: false")
+                .doesNotContain("Quality gate PASSED").doesNotContain("NoSuchFileException");
+        assertThat(build.json().path("actions").toString()).doesNotContain("\"gates\"");
+    }
+
+    @Test
+    @Order(9)
+    void judgesTheFreshWorkspaceOfADeclarativeStageInsteadOfCallingItMissing() throws Exception {
+        // given a declarative stage whose agent allocated a workspace nothing has written to yet
+        controller.createPipeline("fresh-workspace", """
+                pipeline {
+                  agent none
+                  stages {
+                    stage('Gate') {
+                      agent { label 'agent' }
+                      steps {
+                        qualityGate(reports: ['.'], unstableOnFailure: true)
+                      }
+                    }
+                  }
+                }
+                """);
+
+        // when
+        Controller.Build build = controller.build("fresh-workspace", BUILD_TIMEOUT);
+
+        // then the gate judged the empty workspace, failing closed on the missing reports, instead of refusing '.'
+        assertThat(build.result()).as(build.console()).isEqualTo("UNSTABLE");
+        assertThat(build.console()).contains("Quality gate FAILED").doesNotContain("does not exist in the workspace");
+        assertThat(statuses(build.exported("gates").get(0))).containsEntry("tests", "FAIL");
+    }
+
+    @Test
+    @Order(11)
+    void savesTheGlobalConfigurationWithAListEmptiedOnThePage() throws Exception {
+        // given the configuration page submitted with its only signing profile deleted: the form then has no
+        // signingProfiles at all, as Jenkins' repeatable lists send nothing when empty
+        String script = """
+                import io.jenkins.plugins.securedelivery.plugin.config.SecureDeliveryConfiguration
+                import net.sf.json.JSONObject
+                def config = SecureDeliveryConfiguration.get()
+                def before = config.signingProfiles
+                def form = JSONObject.fromObject([environments: config.environments.collect {
+                        [name: it.name, repository: it.repository, credentialsId: it.credentialsId, branch: it.branch,
+                         overlayPath: it.overlayPath, knownHosts: it.knownHosts, gatePolicy: it.gatePolicy]
+                            .findAll { key, value -> value != null } },
+                    registries: config.registries.collect { [host: it.host, plainHttp: it.plainHttp] }])
+                config.configure(org.kohsuke.stapler.Stapler.getCurrentRequest2(), form)
+                println "profiles after saving: ${config.signingProfiles.size()}"
+                println "environments after saving: ${config.environments*.name}"
+                config.signingProfiles = before
+                println "profiles restored: ${config.signingProfiles*.name}"
+                """;
+
+        // when the page is saved
+        String answer = controller.post("scriptText", "application/x-www-form-urlencoded",
+                "script=" + java.net.URLEncoder.encode(script, StandardCharsets.UTF_8)).body();
+
+        // then the deleted profile is gone, and what the form held is kept
+        assertThat(answer).contains("profiles after saving: 0", "environments after saving: [dev, staging, prod, ssh-prod]",
+                "profiles restored: [release]");
+    }
+
+    @Test
     @Order(10)
     void measuresTheControllerCpuOfEachStep() throws Exception {
         // A measurement, not a check: the target (under 20 ms per step) is judged by bench/plugin-cpu.sh, which runs this

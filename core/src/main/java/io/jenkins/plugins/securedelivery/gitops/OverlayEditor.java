@@ -84,7 +84,7 @@ public final class OverlayEditor implements OverlayEdit {
                         throw new OverlayException(container.file().name(), container.file().line(container.node()),
                                 "sets image " + container.repository() + " for every overlay that uses it, not only "
                                         + overlay,
-                                "use --add-missing to pin it in this overlay's images: (kustomize applies the entry "
+                                "use --add-missing (promoteOverlay's addMissing: true) to pin it in this overlay's images: (kustomize applies the entry "
                                         + "after the patch), or move the patch into the overlay");
                     }
                     continue;
@@ -164,7 +164,7 @@ public final class OverlayEditor implements OverlayEdit {
                             + (mentioned.isEmpty() ? " (it mentions no image)"
                                     : " (it mentions " + String.join(", ", mentioned) + ")"),
                     "give the image's name as the overlay's resources write it (kustomize images[].name), "
-                            + "or use --add-missing to add it to images:");
+                            + "or use --add-missing (promoteOverlay's addMissing: true) to add it to images:");
         }
         List<Map<String, String>> items = new ArrayList<>();
         for (ImagePin pin : missing) {

@@ -153,7 +153,7 @@ class OverlayErrorsTest {
         assertThatThrownBy(() -> typo.apply(dev)).isInstanceOf(OverlayException.class)
                 .hasMessage(dev.resolve("kustomization.yaml") + ": does not mention image ghcr.io/org/medical-platfrom "
                         + "(it mentions " + APP + ", " + SIDECAR + "). Give the image's name as the overlay's resources "
-                        + "write it (kustomize images[].name), or use --add-missing to add it to images:");
+                        + "write it (kustomize images[].name), or use --add-missing (promoteOverlay's addMissing: true) to add it to images:");
         assertThat(read(dev.resolve("kustomization.yaml"))).isEqualTo(before);
     }
 

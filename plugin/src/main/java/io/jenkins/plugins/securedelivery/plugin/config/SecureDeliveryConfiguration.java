@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import jenkins.model.GlobalConfiguration;
+import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.StaplerRequest2;
 
 /**
  * The controller-wide settings of Secure Delivery, under {@code unclassified: secureDelivery:} in JCasC: environments,
@@ -30,6 +32,22 @@ public final class SecureDeliveryConfiguration extends GlobalConfiguration {
     @Override
     public String getDisplayName() {
         return "Secure Delivery";
+    }
+
+    /**
+     * The form leaves out a list whose last entry was deleted, and binding sets only what the form holds: cleared
+     * first, a list emptied on the page is saved empty instead of keeping its old entries.
+     */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) {
+        environments = new ArrayList<>();
+        registries = new ArrayList<>();
+        signingProfiles = new ArrayList<>();
+        prometheusEndpoints = new ArrayList<>();
+        webhooks = new ArrayList<>();
+        req.bindJSON(this, json);
+        save();
+        return true;
     }
 
     public static SecureDeliveryConfiguration get() {

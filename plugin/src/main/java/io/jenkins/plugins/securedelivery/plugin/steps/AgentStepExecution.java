@@ -5,6 +5,7 @@ import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.SynchronousNonBlockingStepExecution;
@@ -28,7 +29,10 @@ abstract class AgentStepExecution extends SynchronousNonBlockingStepExecution<Ob
     protected final Object run() throws Exception {
         // CONTEXT is the descriptors' required context: Pipeline refuses the step outside node { } before it starts.
         StepContext context = getContext();
-        return run(context.get(Run.class), context.get(FilePath.class), context.get(TaskListener.class));
+        FilePath workspace = context.get(FilePath.class);
+        // A stage's agent allocates the workspace without creating it; a first step naming '.' would find nothing there.
+        workspace.mkdirs();
+        return run(context.get(Run.class), workspace, context.get(TaskListener.class));
     }
 
     abstract Object run(Run<?, ?> run, FilePath workspace, TaskListener listener) throws Exception;
@@ -40,6 +44,9 @@ abstract class AgentStepExecution extends SynchronousNonBlockingStepExecution<Ob
     static IOException agentFailure(Exception e) {
         if (e instanceof AbortException abort) {
             return abort;
+        }
+        if (e instanceof NoSuchFileException missing) {
+            return new AbortException(missing.getFile() + ": no such file or directory: check the path, or write it before this step");
         }
         String type = e.getClass().getName();
         if (type.startsWith("io.jenkins.plugins.securedelivery.") || e instanceof IllegalArgumentException) {

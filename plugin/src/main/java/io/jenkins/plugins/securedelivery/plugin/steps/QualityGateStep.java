@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,9 @@ public final class QualityGateStep extends Step {
     public void setReports(List<String> reports) {
         this.reports = new ArrayList<>();
         if (reports != null) {
-            reports.stream().map(Util::fixEmptyAndTrim).filter(r -> r != null).forEach(this.reports::add);
+            // The snippet generator's text field gives one string: 'target, scans' names two directories.
+            reports.stream().filter(r -> r != null).flatMap(r -> Arrays.stream(r.split(",")))
+                    .map(Util::fixEmptyAndTrim).filter(r -> r != null).forEach(this.reports::add);
         }
     }
 
@@ -151,7 +154,8 @@ public final class QualityGateStep extends Step {
      * of the workspace ({@code policyFile}), else the defaults.
      */
     record Request(List<String> reports, String policyYaml, String policySource, String policyFile, String environment,
-                   String json, String junit, LocalDate today, long maxReportBytes) implements Serializable {
+                   boolean environmentConfigured, String json, String junit, LocalDate today, long maxReportBytes)
+            implements Serializable {
     }
 
     /** One rule of the verdict, in plain types. */
@@ -229,6 +233,11 @@ public final class QualityGateStep extends Step {
             }
             Environment configured = step.environment == null ? null
                     : SecureDeliveryConfiguration.get().environment(step.environment).orElse(null);
+            // A misspelt environment would otherwise be judged by the defaults, silently skipping the administrators' gatePolicy.
+            if (step.environment != null && configured == null && step.policy == null) {
+                throw new AbortException("qualityGate: environment '" + step.environment + "' is not in the global configuration "
+                        + "(secureDelivery.environments): check its name, add it there, or give a policy: file with overrides for it");
+            }
             String yaml = configured == null ? null : configured.getGatePolicy();
             if (yaml != null && step.policy != null) {
                 throw new AbortException("qualityGate: environment '" + step.environment + "' has its gate policy in the global "
@@ -236,7 +245,7 @@ public final class QualityGateStep extends Step {
             }
             return new Request(List.copyOf(step.reports), yaml,
                     yaml == null ? null : "gate policy of environment " + step.environment + " (global configuration)",
-                    step.policy, step.environment, step.json, step.junit, day, step.maxReportSize * 1024L * 1024L);
+                    step.policy, step.environment, configured != null, step.json, step.junit, day, step.maxReportSize * 1024L * 1024L);
         }
     }
 
@@ -265,12 +274,23 @@ public final class QualityGateStep extends Step {
                     }
                     // Parsed from its text so that the verdict names the policy by its path in the workspace.
                     policy = GatePolicy.parse(Files.readString(file, StandardCharsets.UTF_8), request.policyFile());
+                    if (request.environment() != null && !request.environmentConfigured()
+                            && !policy.environments().contains(request.environment())) {
+                        throw new AbortException("qualityGate: environment '" + request.environment() + "' is neither in the global "
+                                + "configuration nor among the environments of " + request.policyFile() + " " + policy.environments()
+                                + ": check its name, or add its overrides to the policy");
+                    }
                 } else {
                     policy = GatePolicy.defaults();
                 }
                 List<Path> directories = new ArrayList<>();
                 for (String report : request.reports()) {
-                    directories.add(base.resolve(report));
+                    Path directory = base.resolve(report);
+                    if (!Files.exists(directory)) {
+                        throw new AbortException("qualityGate: reports: '" + report + "' does not exist in the workspace " + workspace
+                                + ": check the path, or write the reports there before the gate");
+                    }
+                    directories.add(directory);
                 }
                 GateVerdict verdict = QualityGate.evaluate(policy, request.environment(),
                         Reports.scan(directories, request.maxReportBytes()), request.today());
