@@ -63,6 +63,8 @@ public final class CanaryWatches implements AutoCloseable {
     public CompletableFuture<CanaryResult> watch(CanaryWatch watch, Consumer<WatchState> onAgain) {
         CompletableFuture<CanaryResult> future = new CompletableFuture<>();
         running.add(future);
+        // Cancelled from outside: forget it. Ends reached here are forgotten before the future completes (below), so that
+        // whoever waits on it sees active() without it.
         future.whenComplete((r, e) -> running.remove(future));
         scheduler.execute(() -> poll(watch, onAgain, future));
         return future;
@@ -76,12 +78,14 @@ public final class CanaryWatches implements AutoCloseable {
             polls.incrementAndGet();
             PollResult step = watch.poll(clock.instant());
             if (step instanceof PollResult.Done done) {
+                running.remove(future);
                 future.complete(done.result());
             } else if (step instanceof PollResult.Again again) {
                 onAgain.accept(again.state());
                 scheduler.schedule(() -> poll(watch, onAgain, future), again.after().toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (RuntimeException | Error bug) {
+            running.remove(future);
             future.completeExceptionally(bug);
         }
     }
