@@ -181,7 +181,8 @@ class KubernetesConnectionTest {
 
             PollResult poll = pollOnce(connection);
 
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(20));
+            // It waited for the 10 s timeout rather than failing at once; how much longer a loaded machine takes is not asserted.
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(9));
             assertThat(((PollResult.Again) poll).state().lastObserved()).startsWith("the Kubernetes API could not be read (")
                     .doesNotContain(TOKEN);
         }
