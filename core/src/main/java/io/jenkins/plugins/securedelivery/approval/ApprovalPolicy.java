@@ -54,6 +54,35 @@ public record ApprovalPolicy(String file, String digest, Map<String, Environment
         return parse(file.toString(), Files.readAllBytes(file));
     }
 
+    /**
+     * The text of a whole policy from what an administrator wrote for one environment: either the environment's own
+     * rules ({@code groups}, {@code required}, ...), which are wrapped as {@code environments: {ENVIRONMENT: ...}}, or a
+     * whole policy (with {@code environments:}), taken as it is. {@code name} is used in messages.
+     */
+    public static String wholePolicyText(String name, String environment, String yaml) {
+        YAMLMapper mapper = new YAMLMapper();
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new ApprovalInputException(name, "is not valid YAML" + where, "fix the YAML syntax there");
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new ApprovalInputException(name, "is not a mapping of rules", "write groups:, required:, expiresAfter: (" + SEE_DOCS + ")");
+        }
+        if (tree.has("environments")) {
+            return yaml;
+        }
+        var whole = mapper.createObjectNode();
+        whole.putObject("environments").set(environment, tree);
+        try {
+            return mapper.writeValueAsString(whole);
+        } catch (JsonProcessingException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Parses a policy held in memory (a Jenkins configuration value, say); {@code name} is used in messages. */
     public static ApprovalPolicy parse(String name, byte[] yaml) {
         JsonNode root;

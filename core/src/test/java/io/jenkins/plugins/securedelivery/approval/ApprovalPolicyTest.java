@@ -118,4 +118,20 @@ class ApprovalPolicyTest {
         assertThat(ApprovalPolicy.duration("x", "PT24H")).isEqualTo(Duration.ofHours(24));
         assertThatThrownBy(() -> ApprovalPolicy.duration("x", "0h")).hasMessageContaining("not a positive duration");
     }
+
+    @Test
+    void oneEnvironmentsRulesBecomeAWholePolicyAndAWholePolicyStaysAsItIs() {
+        String rules = "groups: [cab]\nrequired: 2\nexpiresAfter: 24h\n";
+        String whole = "environments:\n  prod:\n    groups: [cab]\n    required: 1\n    expiresAfter: 8h\n";
+
+        ApprovalPolicy wrapped = ApprovalPolicy.parse("prod rules", ApprovalPolicy.wholePolicyText("prod rules", "prod", rules)
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertThat(wrapped.forEnvironment("prod").required()).isEqualTo(2);
+        assertThat(ApprovalPolicy.wholePolicyText("policy", "prod", whole)).isEqualTo(whole);
+        assertThatThrownBy(() -> ApprovalPolicy.wholePolicyText("prod rules", "prod", "- just\n- a list\n"))
+                .isInstanceOf(ApprovalInputException.class).hasMessageStartingWith("prod rules: is not a mapping of rules");
+        assertThatThrownBy(() -> ApprovalPolicy.wholePolicyText("prod rules", "prod", "groups: [cab\n"))
+                .isInstanceOf(ApprovalInputException.class).hasMessageContaining("is not valid YAML");
+    }
 }

@@ -1,8 +1,5 @@
 package io.jenkins.plugins.securedelivery.plugin.steps;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.FilePath;
@@ -12,6 +9,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.securedelivery.AtomicFile;
+import io.jenkins.plugins.securedelivery.approval.ApprovalInputException;
 import io.jenkins.plugins.securedelivery.approval.ApprovalPolicy;
 import io.jenkins.plugins.securedelivery.approval.ApprovalRecord;
 import io.jenkins.plugins.securedelivery.approval.ApprovalRequest;
@@ -51,7 +49,6 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
 final class ApprovalExecution extends StepExecution implements ApprovalAction.Waiter {
 
     private static final long serialVersionUID = 1L;
-    private static final YAMLMapper YAML = new YAMLMapper();
 
     /** A class, not a record: the Pipeline's program is written by JBoss Marshalling, which cannot read a package-private record's components. */
     static final class Request implements Serializable {
@@ -343,20 +340,10 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
             }
             text = Files.readString(file, StandardCharsets.UTF_8);
         }
-        JsonNode tree;
         try {
-            tree = YAML.readTree(text);
-        } catch (IOException e) {
-            throw new AbortException(name + ": not valid YAML (" + e.getMessage().replaceAll("\\s+", " ") + "): fix the policy's syntax");
+            return ApprovalPolicy.wholePolicyText(name, environment.getName(), text);
+        } catch (ApprovalInputException e) {
+            throw new AbortException(e.getMessage());
         }
-        if (tree != null && tree.isObject() && tree.has("environments")) {
-            return text;
-        }
-        if (tree == null || !tree.isObject()) {
-            throw new AbortException(name + ": is not a mapping of rules: write groups:, required:, expiresAfter: (docs/approvals.md)");
-        }
-        ObjectNode whole = YAML.createObjectNode();
-        whole.putObject("environments").set(environment.getName(), tree);
-        return YAML.writeValueAsString(whole);
     }
 }
