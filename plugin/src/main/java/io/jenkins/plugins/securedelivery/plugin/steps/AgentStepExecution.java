@@ -5,6 +5,8 @@ import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.NoSuchFileException;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -36,6 +38,18 @@ abstract class AgentStepExecution extends SynchronousNonBlockingStepExecution<Ob
     }
 
     abstract Object run(Run<?, ?> run, FilePath workspace, TaskListener listener) throws Exception;
+
+    /**
+     * Creates the directory {@code file} goes in: a step may name an output in a directory that nothing has written yet,
+     * and the engine writes only into directories that exist.
+     */
+    static Path withParentDirectories(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        return file;
+    }
 
     /**
      * What an agent sends back when the engine refuses: its message (which names the input and the fix) without the

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.securedelivery.plugin.steps;
 
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.AbortException;
 import hudson.EnvVars;
 import hudson.FilePath;
@@ -104,10 +105,11 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
     private final Request request;
     private final String id = UUID.randomUUID().toString();
     /** The last reason logged, so the log gets a line only when the state moves. */
-    private String shown;
+    private volatile String shown;
     /** The signing profile of the approval record, checked when the request was made; null: no record. */
-    private String recordProfile;
+    private volatile String recordProfile;
     private transient volatile ScheduledFuture<?> tick;
+    @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED", justification = "false after a restart: the resumed request has not finished")
     private transient boolean finished;
 
     ApprovalExecution(StepContext context, Request request) {

@@ -2,6 +2,7 @@ package io.jenkins.plugins.securedelivery.plugin.steps;
 
 import com.cloudbees.plugins.credentials.common.IdCredentials;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.AbortException;
 import hudson.model.Computer;
 import hudson.model.Run;
@@ -170,6 +171,7 @@ final class CanaryWatchExecution extends StepExecution {
     private String shown;
     private transient volatile ScheduledFuture<?> next;
     private transient Watching watching;
+    @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED", justification = "false after a restart: the resumed watch has not finished")
     private transient boolean finished;
 
     CanaryWatchExecution(StepContext context, Request request) {

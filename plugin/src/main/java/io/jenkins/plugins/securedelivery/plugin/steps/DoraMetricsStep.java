@@ -17,7 +17,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -151,8 +150,7 @@ public final class DoraMetricsStep extends GitOpsStep {
                 String rendered = DoraFormat.named(request.format()).render(m);
                 listener.getLogger().print(rendered);
                 if (request.output() != null) {
-                    Path output = workspace.toPath().resolve(request.output());
-                    Files.createDirectories(output.toAbsolutePath().getParent());
+                    Path output = AgentStepExecution.withParentDirectories(workspace.toPath().resolve(request.output()));
                     AtomicFile.write(output, rendered.getBytes(StandardCharsets.UTF_8));
                 }
                 return new Figures(m.deploymentFrequency().deployments(), m.deploymentFrequency().rollbacks(),

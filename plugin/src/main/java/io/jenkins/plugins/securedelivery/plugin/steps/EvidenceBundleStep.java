@@ -287,8 +287,7 @@ public final class EvidenceBundleStep extends ImageSigningStep {
             try {
                 Path base = workspace.toPath();
                 ImageReference image = RegistryAccess.reference(request.image());
-                Path out = base.resolve(request.output());
-                Files.createDirectories(out.toAbsolutePath().getParent());
+                Path out = AgentStepExecution.withParentDirectories(base.resolve(request.output()));
                 EvidenceBundle.Request bundle = new EvidenceBundle.Request(image, request.sourceRepository(), request.sourceCommit(),
                         request.runUrl(), request.created(), matching(workspace, "files", request.files(), request.output()),
                         matching(workspace, "gates", request.gates(), request.output()),
@@ -310,7 +309,7 @@ public final class EvidenceBundleStep extends ImageSigningStep {
                 String pushedTo = null;
                 if (request.registry() != null) {
                     EvidenceStore.Pushed pushed = new EvidenceStore(request.registry().open(workspace))
-                            .push(image, Files.readAllBytes(out), out.getFileName().toString());
+                            .push(image, Files.readAllBytes(out), String.valueOf(out.getFileName()));
                     pushedTo = pushed.location();
                     listener.getLogger().println("pushed the evidence bundle to " + pushedTo + " (refers to " + pushed.image() + ")");
                 }

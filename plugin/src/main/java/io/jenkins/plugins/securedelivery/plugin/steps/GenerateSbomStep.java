@@ -1,5 +1,6 @@
 package io.jenkins.plugins.securedelivery.plugin.steps;
 
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.Extension;
 import hudson.FilePath;
 import hudson.Util;
@@ -15,7 +16,6 @@ import io.jenkins.plugins.securedelivery.sbom.ScanContext;
 import java.io.File;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -169,6 +169,7 @@ public final class GenerateSbomStep extends Step {
 
     static final class Execution extends AgentStepExecution {
         private static final long serialVersionUID = 1L;
+        @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED", justification = "Only used when starting.")
         private final transient Request request;
 
         Execution(StepContext context, Request request) {
@@ -219,9 +220,7 @@ public final class GenerateSbomStep extends Step {
                                 request.mavenLocalRepository() == null ? null : base.resolve(request.mavenLocalRepository()),
                                 request.offline()))
                         .call();
-                Path output = base.resolve(request.output());
-                // The workspace itself does not exist before the first step that writes to it.
-                Files.createDirectories(output.toAbsolutePath().getParent());
+                Path output = AgentStepExecution.withParentDirectories(base.resolve(request.output()));
                 SbomFile.write(bom, encoding, output);
                 SbomSummary summary = SbomSummary.of(bom);
                 listener.getLogger().println(summary.line() + " -> " + request.output());

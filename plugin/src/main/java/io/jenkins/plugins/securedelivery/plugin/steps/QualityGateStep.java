@@ -311,8 +311,7 @@ public final class QualityGateStep extends Step {
         }
 
         private static void write(Path file, String content) throws IOException {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            AtomicFile.write(file, content.getBytes(StandardCharsets.UTF_8));
+            AtomicFile.write(AgentStepExecution.withParentDirectories(file), content.getBytes(StandardCharsets.UTF_8));
         }
     }
 
