@@ -552,9 +552,9 @@ class SecureDeliveryPluginIT {
         steps.put("fileExists", "fileExists('report.txt')");
         steps.put("archiveArtifacts", "archiveArtifacts(artifacts: 'report.txt')");
         // The bundle needs a file of the workspace; written once before the loop, so the baseline does not write it.
-        String report = "writeFile file: 'report.txt', text: 'evidence'";
-        Map<String, String> setup = Map.of("evidenceBundle", report, "evidenceBundle-unarchived", report, "fileExists", report,
-                "archiveArtifacts", report);
+        String writeReport = "writeFile file: 'report.txt', text: 'evidence'";
+        Map<String, String> setup = Map.of("evidenceBundle", writeReport, "evidenceBundle-unarchived", writeReport,
+                "fileExists", writeReport, "archiveArtifacts", writeReport);
         controller.createPipeline("cpu-baseline", loop(n, "", "echo \"step ${i}\""));
         for (Map.Entry<String, String> step : steps.entrySet()) {
             controller.createPipeline("cpu-" + step.getKey(),
