@@ -164,8 +164,9 @@ final class CanaryCommand implements Callable<Integer> {
         }
         try (KubernetesConnection cluster = connection()) {
             CanaryPolicy rules = policy != null ? CanaryPolicy.load(policy) : CanaryPolicy.defaults();
-            WatchSettings fromPolicy = WatchSettings.from(rules, duration("--timeout", timeout), fullPromotion);
-            WatchSettings settings = new WatchSettings(interval != null ? duration("--interval", interval) : fromPolicy.interval(),
+            WatchSettings fromPolicy = WatchSettings.from(rules, interval != null ? duration("--interval", interval) : null,
+                    duration("--timeout", timeout), fullPromotion);
+            WatchSettings settings = new WatchSettings(fromPolicy.interval(),
                     inconclusiveLimit != null ? inconclusiveLimit : fromPolicy.inconclusiveLimit(),
                     onInconclusive != null ? onInconclusive : fromPolicy.onInconclusive(), fromPolicy.timeout(), fullPromotion);
             CanaryResource resource = new CanaryResource(controller(), namespace, rollout);

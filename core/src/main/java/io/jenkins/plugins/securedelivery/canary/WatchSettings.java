@@ -40,8 +40,17 @@ public record WatchSettings(Duration interval, int inconclusiveLimit, Inconclusi
      * number of analyses in a row (a 10m limit at a 1m interval tolerates 10 inconclusive verdicts).
      */
     public static WatchSettings from(CanaryPolicy policy, Duration timeout, boolean fullPromotion) {
-        int limit = (int) Math.min(Integer.MAX_VALUE, policy.inconclusiveLimit().toMillis() / policy.interval().toMillis());
-        return new WatchSettings(policy.interval(), limit, policy.onInconclusive(), timeout, fullPromotion);
+        return from(policy, null, timeout, fullPromotion);
+    }
+
+    /**
+     * As {@link #from(CanaryPolicy, Duration, boolean)}, polling every {@code interval} instead of the policy's (null:
+     * the policy's). The inconclusive limit stays the policy's time: a 10m limit polled every 30s tolerates 20 verdicts.
+     */
+    public static WatchSettings from(CanaryPolicy policy, Duration interval, Duration timeout, boolean fullPromotion) {
+        Duration every = interval != null ? interval : policy.interval();
+        int limit = (int) Math.min(Integer.MAX_VALUE, policy.inconclusiveLimit().toMillis() / Math.max(1, every.toMillis()));
+        return new WatchSettings(every, limit, policy.onInconclusive(), timeout, fullPromotion);
     }
 
     /** One minute between polls, two inconclusive verdicts tolerated then fail, one hour at most, step promotion. */

@@ -109,4 +109,24 @@ class CanaryPolicyTest {
         assertThatThrownBy(() -> Templates.fill("ns=\"{{namespace}}\"", java.util.Map.of("name", "shop")))
                 .hasMessage("{{namespace}} is not a known variable (known here: name)");
     }
+
+    @Test
+    void keepsThePolicysInconclusiveTimeLimitWhenTheIntervalIsOverridden() {
+        // given a policy that polls every minute and tolerates ten minutes of inconclusive verdicts
+        CanaryPolicy policy = CanaryPolicy.parse("interval: 1m\ninconclusive: {limit: 10m, then: pause}\n", "p.yaml");
+
+        // when the watch polls at the policy's interval, every 30 s, or every 3 min
+        WatchSettings asPolicy = WatchSettings.from(policy, null, Duration.ofHours(1), false);
+        WatchSettings faster = WatchSettings.from(policy, Duration.ofSeconds(30), Duration.ofHours(1), true);
+        WatchSettings slower = WatchSettings.from(policy, Duration.ofMinutes(3), Duration.ofHours(1), false);
+
+        // then the limit is still ten minutes' worth of verdicts in a row, and the rest comes from the policy
+        assertThat(asPolicy.interval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(asPolicy.inconclusiveLimit()).isEqualTo(10);
+        assertThat(faster.interval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(faster.inconclusiveLimit()).isEqualTo(20);
+        assertThat(faster.fullPromotion()).isTrue();
+        assertThat(slower.inconclusiveLimit()).isEqualTo(3);
+        assertThat(slower.onInconclusive()).isEqualTo(InconclusiveAction.PAUSE);
+    }
 }

@@ -373,9 +373,8 @@ final class CanaryWatchExecution extends StepExecution {
             String interval = request.interval() != null ? request.interval() : environment == null ? null : environment.getCanaryInterval();
             WatchSettings settings;
             try {
-                WatchSettings fromPolicy = WatchSettings.from(policy, timeout, request.fullPromotion());
-                settings = new WatchSettings(interval == null ? fromPolicy.interval() : StepDurations.parse("interval", interval),
-                        fromPolicy.inconclusiveLimit(), fromPolicy.onInconclusive(), fromPolicy.timeout(), fromPolicy.fullPromotion());
+                settings = WatchSettings.from(policy, interval == null ? null : StepDurations.parse("interval", interval), timeout,
+                        request.fullPromotion());
             } catch (IllegalArgumentException e) {
                 throw new AbortException("waitForCanary: " + e.getMessage());
             }
