@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import okhttp3.mockwebserver.RecordedRequest;
 
 /**
  * What a canary watch in the controller talks to, started by the acceptance suite from core's canary test fixtures:
@@ -68,6 +69,34 @@ public final class RolloutCluster implements AutoCloseable {
         argo.createRollout(name);
         argo.startCanary(name, hash, Instant.now());
         reconciled.put(name, true);
+    }
+
+    /** A canary at 10% in a timed pause that Argo ends by itself: a watch judges it on every poll and never promotes it. */
+    public void startTimedCanary(String name, String hash) {
+        argo.createProgressingRollout(name, hash, Instant.now());
+        reconciled.put(name, true);
+    }
+
+    /** Argo's own step analysis fails the canary, and Argo aborts the rollout (Degraded, RolloutAborted). */
+    public void failArgoAnalysis(String name) {
+        argo.failOwnAnalysis(name, name + "-step-analysis", Instant.now());
+    }
+
+    /**
+     * How many times the rollout was read with this bearer token since the last call: the polls of a watch holding the
+     * token, not the reads of the suite's own Argo loop, whose client has none.
+     */
+    public int readsWithToken(String name, String token) throws InterruptedException {
+        int reads = 0;
+        RecordedRequest request;
+        while ((request = server.takeRequest(0, TimeUnit.MILLISECONDS)) != null) {
+            String path = request.getPath() == null ? "" : request.getPath().replaceFirst("\\?.*", "");
+            if ("GET".equals(request.getMethod()) && path.endsWith("/rollouts/" + name)
+                    && ("Bearer " + token).equals(request.getHeader("Authorization"))) {
+                reads++;
+            }
+        }
+        return reads;
     }
 
     /** The rollout's status as the mock API server holds it, e.g. {@code /status/phase}. */
