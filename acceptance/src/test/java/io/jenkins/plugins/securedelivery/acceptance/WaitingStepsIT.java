@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -48,7 +49,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Argo Rollouts) and a real Prometheus, rolling a failed canary back in a real GitOps repository; {@code requestApproval}
  * decided over HTTP by real users of the controller's own user database. Neither step needs an agent; the signed
  * approval record is written on one (an inbound agent the suite starts), into the workspace promoteOverlay reads it from.
- * The restart test runs last: it stops and starts the controller.
+ * The restart tests run last: they stop and start the controller.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -333,6 +334,72 @@ class WaitingStepsIT {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void resumesAWatchedCanaryAfterTheControllerRestartsKeepsTheVerdictsOfBothSidesAndRollsBackOnce() throws Exception {
+        // given prod at release r3, whose canary (at 10 %, in a timed pause Argo ends by itself) was judged at least once
+        promoteToProd("r3");
+        String release = GitOpsFixtures.commits(bare).get(0).getName();
+        cluster.startTimedCanary("restart-app", "7e6f5a4b3");
+        controller.createPipeline("canary-across-restart", """
+                waitForCanary(rollout: 'restart-app', namespace: '%s', environment: 'prod', policy: '''%s''')
+                echo 'promoting to the next region anyway'
+                """.formatted(RolloutCluster.NAMESPACE, policy("healthy")));
+        int number = controller.trigger("canary-across-restart", BUILD_TIMEOUT);
+        awaitLog("canary-across-restart", number, "Watching rollout/", "last verdict PASS");
+
+        // when the controller restarts, the watch resumes and reads the rollout three times (judging it each time), and
+        // then Argo's own analysis aborts the rollout
+        cluster.readsWithToken("restart-app", clusterToken);
+        Instant restart = Instant.now();
+        controller.restart(Duration.ofSeconds(240));
+        awaitLog("canary-across-restart", number, "Resuming the watch of rollout/", "last verdict PASS");
+        cluster.awaitReadsWithToken("restart-app", clusterToken, 3, BUILD_TIMEOUT);
+        cluster.failArgoAnalysis("restart-app");
+        Controller.Build build = controller.await("canary-across-restart", number, BUILD_TIMEOUT);
+        int reads = 3 + cluster.readsWithToken("restart-app", clusterToken);
+
+        // then the same build resumed the watch once, from its saved state, and failed ROLLED_BACK without going on
+        assertThat(build.result()).as(build.console()).isEqualTo("FAILURE");
+        assertThat(build.console()).contains("Resuming build").containsOnlyOnce("Resuming the watch of rollout/platform-prod/restart-app")
+                .contains("ROLLED_BACK").doesNotContain("promoting to the next region anyway");
+        JsonNode canary = build.exported("canaries").get(0);
+        assertThat(canary.path("status").asText()).isEqualTo("ROLLED_BACK");
+        // and the verdicts from before and after the restart are all in the run's JSON and its log, one after another,
+        // each over the 10 s before its poll; the first after the restart over less if the controller was down for less
+        List<JsonNode> verdicts = new ArrayList<>();
+        canary.path("verdicts").forEach(verdicts::add);
+        assertThat(verdicts).anySatisfy(v -> assertThat(Instant.parse(v.path("to").asText())).isBefore(restart))
+                .anySatisfy(v -> assertThat(Instant.parse(v.path("to").asText())).isAfter(restart));
+        Instant resumed = verdicts.stream().map(v -> Instant.parse(v.path("to").asText())).filter(t -> t.isAfter(restart))
+                .findFirst().orElseThrow();
+        Instant previous = Instant.EPOCH;
+        for (JsonNode v : verdicts) {
+            Instant from = Instant.parse(v.path("from").asText());
+            Instant to = Instant.parse(v.path("to").asText());
+            assertThat(v.path("outcome").asText()).isEqualTo("PASS");
+            assertThat(from).as("verdicts overlap: %s", verdicts).isAfterOrEqualTo(previous);
+            if (to.equals(resumed)) {
+                assertThat(Duration.between(from, to)).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(10));
+            } else {
+                assertThat(Duration.between(from, to)).as("window of %s", v).isEqualTo(Duration.ofSeconds(10));
+            }
+            assertThat(build.console()).contains(v.path("from").asText() + " to " + v.path("to").asText());
+            previous = to;
+        }
+        // and one watch polled after the restart, not two: the resumed poll, one per 10 s after it, and at most one that
+        // the stopping controller had begun
+        Duration afterResuming = Duration.between(resumed, Instant.parse(canary.path("finishedAt").asText()));
+        assertThat(reads).isBetween(4, (int) (afterResuming.toSeconds() / 10) + 2);
+        // and prod was rolled back from r3 in git exactly once, by the commit the run names
+        List<RevCommit> rollbacks = GitOpsFixtures.commits(bare).stream()
+                .filter(c -> c.getFullMessage().contains("Rollback-Of: " + release)).toList();
+        assertThat(rollbacks).hasSize(1);
+        assertThat(rollbacks.get(0).getName()).isEqualTo(canary.path("rollbackCommit").asText())
+                .isEqualTo(GitOpsFixtures.commits(bare).get(0).getName());
+        assertThat(build.console()).doesNotContain(clusterToken).doesNotContain(JGitHttpServer.PASSWORD);
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE)
     void resumesAWaitingApprovalAfterTheControllerRestartsAndCountsTheDecisionsOnBothSides() throws Exception {
         // given a request to prod that alice approved
@@ -357,6 +424,21 @@ class WaitingStepsIT {
         assertThat(build.console()).contains("Resuming build").contains("approved by alice,bob");
         JsonNode decisions = JSON.readTree(build.exported("approvals").get(0).path("decisions").asText());
         assertThat(decisions).extracting(d -> d.path("approver").asText()).containsExactly("alice", "bob");
+    }
+
+    /** Waits until the run's log shows {@code text} after the first line holding {@code after}. */
+    private void awaitLog(String job, int number, String after, String text) throws Exception {
+        long deadline = System.nanoTime() + BUILD_TIMEOUT.toNanos();
+        String console = "";
+        while (System.nanoTime() < deadline) {
+            console = controller.get("job/" + job + "/" + number + "/consoleText");
+            int start = console.indexOf(after);
+            if (start >= 0 && console.indexOf(text, start) >= 0) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("no '" + text + "' after '" + after + "' in the log of " + job + " #" + number + ":\n" + console);
     }
 
     private String awaitPendingApproval(String job, int number) throws Exception {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import okhttp3.mockwebserver.RecordedRequest;
 
 /**
  * What a canary watch in the controller talks to, started by the acceptance suite from core's canary test fixtures:
@@ -68,6 +69,51 @@ public final class RolloutCluster implements AutoCloseable {
         argo.createRollout(name);
         argo.startCanary(name, hash, Instant.now());
         reconciled.put(name, true);
+    }
+
+    /** A canary at 10% in a timed pause that Argo ends by itself: a watch judges it on every poll and never promotes it. */
+    public void startTimedCanary(String name, String hash) {
+        argo.createProgressingRollout(name, hash, Instant.now());
+        reconciled.put(name, true);
+    }
+
+    /** Argo's own step analysis fails the canary, and Argo aborts the rollout (Degraded, RolloutAborted). */
+    public void failArgoAnalysis(String name) {
+        argo.failOwnAnalysis(name, name + "-step-analysis", Instant.now());
+    }
+
+    /**
+     * How many times the rollout was read with this bearer token since the last count: the polls of a watch holding the
+     * token, not the reads of the suite's own Argo loop, whose client has none.
+     */
+    public int readsWithToken(String name, String token) throws InterruptedException {
+        int reads = 0;
+        RecordedRequest request;
+        while ((request = server.takeRequest(0, TimeUnit.MILLISECONDS)) != null) {
+            reads += isRead(request, name, token) ? 1 : 0;
+        }
+        return reads;
+    }
+
+    /** Waits until the rollout was read with this bearer token {@code reads} times since the last count. */
+    public void awaitReadsWithToken(String name, String token, int reads, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int seen = 0;
+        while (seen < reads) {
+            long left = deadline - System.nanoTime();
+            RecordedRequest request = left > 0 ? server.takeRequest(left, TimeUnit.NANOSECONDS) : null;
+            if (request == null) {
+                throw new AssertionError("the rollout " + name + " was read " + seen + " time(s) with the watch's token within "
+                        + timeout + ", not " + reads);
+            }
+            seen += isRead(request, name, token) ? 1 : 0;
+        }
+    }
+
+    private static boolean isRead(RecordedRequest request, String name, String token) {
+        String path = request.getPath() == null ? "" : request.getPath().replaceFirst("\\?.*", "");
+        return "GET".equals(request.getMethod()) && path.endsWith("/rollouts/" + name)
+                && ("Bearer " + token).equals(request.getHeader("Authorization"));
     }
 
     /** The rollout's status as the mock API server holds it, e.g. {@code /status/phase}. */

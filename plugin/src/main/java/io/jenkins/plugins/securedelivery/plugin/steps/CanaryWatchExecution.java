@@ -241,7 +241,10 @@ final class CanaryWatchExecution extends StepExecution {
             TaskListener listener = getContext().get(TaskListener.class);
             if (watching == null) {
                 watching = Watching.resolve(request, run);
-                listener.getLogger().println("Resuming the watch of " + watching.resource.display() + " after a restart");
+                listener.getLogger().println("Resuming the watch of " + watching.resource.display() + " after a restart, from its saved state ("
+                        + WatchState.fromJson(state).verdicts().size() + " verdict(s) so far)");
+                // The next progress line is logged even if unchanged, so the log shows where the watch stands after the restart.
+                shown = null;
             }
             PollResult result;
             // Only an SSH rollback needs files (its key and known_hosts), and only for the length of this poll.
