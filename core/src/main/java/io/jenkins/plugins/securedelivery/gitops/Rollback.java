@@ -20,7 +20,9 @@ import java.util.Set;
  *
  * <b>Which release is "previous":</b> walking the environment's history from the newest deployment (the current
  * one) back, the first deployment that runs other images than the current one and that was not itself rolled back
- * (named by a newer {@code Rollback-Of}). So rolling back twice does not bring the bad release back.
+ * (named by a newer {@code Rollback-Of}). So rolling back twice does not bring the bad release back. A run rolls an
+ * environment back to its previous release once: when the current deployment is a rollback with this run's
+ * {@code Run-URL}, nothing is committed and the result names that rollback.
  * <b>{@code to(commit)}</b> names a deployment commit of this environment (a unique prefix will do).
  * The history is read from a clone of the branch with its whole history (no depth limit), without tags. Races with
  * other pushers are handled as a {@link Promotion} handles them: the target is chosen again on the new head.
@@ -52,6 +54,10 @@ public final class Rollback extends ReleaseCommand<Rollback> {
         }
         ReleasePush push = push(remote);
         try (GitOpsWorkspace workspace = GitOpsWorkspace.clone(remote, false, null)) {
+            PromotionResult done = alreadyRolledBackByThisRun(workspace);
+            if (done != null) {
+                return done;
+            }
             return push.run(workspace, (ws, overlay) -> {
                 List<Deployment> history = DeploymentHistory.read(ws, environment, overlayPath);
                 if (history.isEmpty()) {
@@ -74,6 +80,23 @@ public final class Rollback extends ReleaseCommand<Rollback> {
                 return new ReleasePush.Planned(rollback, editor.apply(target.images()));
             });
         }
+    }
+
+    /**
+     * The rollback this run already made, when it is still the environment's current deployment: a retry after a lost
+     * answer, or a canary watch resumed after a restart, must not roll back one release further.
+     */
+    private PromotionResult alreadyRolledBackByThisRun(GitOpsWorkspace workspace) {
+        if (!previous || runUrl == null) {
+            return null;
+        }
+        List<Deployment> history = DeploymentHistory.read(workspace, environment, overlayPath);
+        Deployment current = history.isEmpty() ? null : history.get(0);
+        if (current == null || !current.isRollback() || !runUrl.equals(current.runUrl())) {
+            return null;
+        }
+        return new PromotionResult(false, current.commit(), workspace.branch(), environment, current.images(),
+                current.rollbackOf(), 0);
     }
 
     private static Deployment previous(List<Deployment> history) {

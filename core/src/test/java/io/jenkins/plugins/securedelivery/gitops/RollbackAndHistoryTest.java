@@ -40,8 +40,12 @@ class RollbackAndHistoryTest {
     }
 
     private Rollback rollback(String env) {
+        return rollback(env, "https://ci.example.com/rollback/1");
+    }
+
+    private Rollback rollback(String env, String runUrl) {
         return new Rollback().repository(bare.toString()).environment(env).editor(GitOpsFixtures::pinning)
-                .runUrl("https://ci.example.com/rollback/1").workDirectory(dir.resolve("work"));
+                .runUrl(runUrl).workDirectory(dir.resolve("work"));
     }
 
     private List<Deployment> history(String env) {
@@ -98,10 +102,32 @@ class RollbackAndHistoryTest {
         promote("prod", "r3");
         PromotionResult first = rollback("prod").previous().call();
 
-        PromotionResult second = rollback("prod").previous().call();
+        PromotionResult second = rollback("prod", "https://ci.example.com/rollback/2").previous().call();
 
         assertThat(second.images()).isEqualTo(release("r1"));
         assertThat(second.rollbackOf()).isEqualTo(first.commit());
+    }
+
+    @Test
+    void aRunThatRollsBackAgainFindsItsOwnRollbackAndCommitsNothing() throws Exception {
+        // given prod rolled back from r3 to r2 by a run (a canary watch, say, whose answer was lost in a restart)
+        promote("prod", "r1");
+        promote("prod", "r2");
+        PromotionResult bad = promote("prod", "r3");
+        PromotionResult first = rollback("prod").previous().call();
+        var head = head(bare);
+
+        // when the same run rolls prod back to its previous release again
+        PromotionResult again = rollback("prod").previous().call();
+
+        // then nothing is committed, prod stays on r2, and the result names the rollback already made
+        assertThat(again.changed()).isFalse();
+        assertThat(again.commit()).isEqualTo(first.commit());
+        assertThat(again.rollbackOf()).isEqualTo(bad.commit());
+        assertThat(again.images()).isEqualTo(release("r2"));
+        assertThat(head(bare)).isEqualTo(head);
+        assertThat(again.summary()).isEqualTo("prod was already rolled back by this run (replacing " + bad.commit().substring(0, 12)
+                + ") in commit " + first.commit().substring(0, 12) + ": nothing to commit");
     }
 
     @Test
