@@ -468,6 +468,105 @@ class SecureDeliveryPluginIT {
 
     @Test
     @Order(9)
+    void takesOneStringWhereAListIsExpectedAndNamesAWrongTypeOrAnUnknownParameter() throws Exception {
+        // given steps that take lists, each given one string (a Groovy string, as the Jenkinsfile makes it, for the
+        // images), then arguments of the wrong type and a misspelt parameter
+        Path reports = reports("one-string", "surefire/TEST-example.PriceTest-passing.xml", "jacoco/jacoco-passing-build.xml");
+        String digest = "sha256:" + "c".repeat(64);
+        controller.createPipeline("one-string", """
+                node('agent') {
+                  sh "mkdir -p reports && cp -R '%1$s/.' reports"
+                  writeFile file: 'gate-policy.yaml', text: '''%2$s'''
+                  def gate = qualityGate(reports: 'reports', policy: 'gate-policy.yaml')
+                  echo "gate on one string: passed ${gate.passed}"
+                  def verified = verifyImage(image: '%3$s@%4$s', publicKeyCredentialsId: 'cosign-pub', requireAttestations: 'cyclonedx')
+                  echo "verified with one string: ${verified.digest}"
+                  try { verifyImage(image: '%3$s@%4$s', publicKeyCredentialsId: 'cosign-pub', requireAttestations: 'spdx') } catch (e) { echo "spdx: ${e.message}" }
+                  def registry = '%3$s'
+                  def commit = promoteOverlay(environment: 'staging', images: "%5$s=${registry}@%6$s")
+                  echo "promoted one string: ${commit}"
+                  try { qualityGate(reports: 5) } catch (e) { echo "number: ${e.message}" }
+                  try { qualityGate(reports: ['reports', 7]) } catch (e) { echo "item: ${e.message}" }
+                  try { qualityGate(reports: 'reports', unstableOnFailure: 'yes') } catch (e) { echo "yes: ${e.message}" }
+                  try { verifyImage(image: '%3$s@%4$s', publicKeyCredentialsId: 'cosign-pub', requireAtestations: 'spdx') } catch (e) { echo "typo: ${e.message}" }
+                }
+                """.formatted(reports, TESTS_AND_COVERAGE_ONLY, image, imageDigest, APP_IMAGE, digest));
+
+        // when
+        Controller.Build build = controller.build("one-string", BUILD_TIMEOUT);
+
+        // then each string was a list of one: the gate judged the reports, the attestation was required and found, and
+        // the release was promoted by one commit pinning the digest
+        assertThat(build.result()).as(build.console()).isEqualTo("SUCCESS");
+        RevCommit head = GitOpsFixtures.commits(bare).get(0);
+        assertThat(build.console()).contains("gate on one string: passed true", "verified with one string: " + imageDigest,
+                "promoted one string: " + head.getName());
+        assertThat(build.console()).containsPattern("spdx: verification of \\S+ FAILED: .*required attestation \\S*spdx\\S* is missing");
+        assertThat(head.getFullMessage()).contains(digest, "staging");
+        // and every other wrong argument failed before the step ran, naming the parameter and what it takes
+        assertThat(build.console())
+                .contains("number: qualityGate: reports takes a list of strings (or one string), not a number")
+                .contains("item: qualityGate: reports[1] takes a string, not a number")
+                .contains("yes: qualityGate: unstableOnFailure takes true or false, not a string")
+                .contains("typo: verifyImage has no parameter 'requireAtestations': its parameters are")
+                .doesNotContain("Could not instantiate");
+        assertThat(build.exported("gates")).hasSize(1);
+    }
+
+    @Test
+    @Order(9)
+    void saysACredentialIsOfTheWrongKindInsteadOfNotFound() throws Exception {
+        // given a signing key named by the id of the git username and password, and one named by an id nobody stored
+        controller.createPipeline("wrong-kind", """
+                node('agent') {
+                  try { signImage(image: '%1$s@%2$s', credentialsId: 'gitops') } catch (e) { echo "wrong kind: ${e.message}" }
+                  try { signImage(image: '%1$s@%2$s', credentialsId: 'nobody-stored-this') } catch (e) { echo "missing: ${e.message}" }
+                  try { verifyImage(image: '%1$s@%2$s', publicKeyCredentialsId: 'cosign-password') } catch (e) { echo "text: ${e.message}" }
+                }
+                """.formatted(image, imageDigest));
+
+        // when
+        Controller.Build build = controller.build("wrong-kind", BUILD_TIMEOUT);
+
+        // then the kind found and the kind needed are named as the credentials page names them; not found stays not found
+        assertThat(build.result()).as(build.console()).isEqualTo("SUCCESS");
+        assertThat(build.console())
+                .contains("wrong kind: credentials 'gitops' (signing key) are a Username with password credential, "
+                        + "but the signing key must be a Secret file credential")
+                .contains("missing: credentials 'nobody-stored-this' (signing key) were not found as FileCredentials")
+                .contains("text: credentials 'cosign-password' (public key) are a Secret text credential, "
+                        + "but the public key must be a Secret file credential");
+        // and no secret of the credential found was shown
+        assertThat(build.console()).doesNotContain(JGitHttpServer.PASSWORD).doesNotContain(keyPassword);
+        assertThat(build.json().path("actions").toString()).doesNotContain("\"signatures\"");
+    }
+
+    @Test
+    @Order(9)
+    void namesAnOverlayWithoutKustomizationInTheRepositoryNotInTheAgentsTemporaryCheckout() throws Exception {
+        // given an overlay path that is a directory of the GitOps repository without a kustomization
+        String before = GitOpsFixtures.commits(bare).get(0).getName();
+        controller.createPipeline("no-kustomization", """
+                node('agent') {
+                  promoteOverlay(environment: 'staging', overlayPath: 'deploy/kustomize', images: ['%s=%s@%s'])
+                }
+                """.formatted(APP_IMAGE, image, imageDigest));
+
+        // when
+        Controller.Build build = controller.build("no-kustomization", BUILD_TIMEOUT);
+
+        // then the message names the repository's URL and the path in it, and what to do; not the clone on the agent
+        assertThat(build.result()).isEqualTo("FAILURE");
+        assertThat(build.console())
+                .contains(git.url("gitops.git") + " deploy/kustomize: has no kustomization file. An overlay needs one of "
+                        + "kustomization.yaml, kustomization.yml, Kustomization: add one to it")
+                .doesNotContain("/gitops-").doesNotContain(System.getProperty("java.io.tmpdir") + "/")
+                .doesNotContain(JGitHttpServer.PASSWORD);
+        assertThat(GitOpsFixtures.commits(bare).get(0).getName()).isEqualTo(before);
+    }
+
+    @Test
+    @Order(9)
     void judgesTheFreshWorkspaceOfADeclarativeStageInsteadOfCallingItMissing() throws Exception {
         // given a declarative stage whose agent allocated a workspace nothing has written to yet
         controller.createPipeline("fresh-workspace", """

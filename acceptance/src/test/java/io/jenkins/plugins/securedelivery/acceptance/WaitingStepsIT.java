@@ -217,10 +217,18 @@ class WaitingStepsIT {
         JsonNode approval = build.exported("approvals").get(0);
         assertThat(approval.path("status").asText()).isEqualTo("APPROVED");
         assertThat(approval.path("ticket").asText()).isEqualTo("CHG-1234");
-        JsonNode decisions = JSON.readTree(approval.path("decisions").asText());
-        assertThat(decisions).hasSize(3);
-        assertThat(decisions.get(1).path("approver").asText()).isEqualTo("alice");
+        // and api/json lists every decision as data: who, what, when, and whether it counted and why not
+        JsonNode decisions = approval.path("decisions");
+        assertThat(decisions.isArray()).as(decisions.toString()).isTrue();
+        assertThat(decisions).extracting(d -> d.path("approver").asText()).containsExactly(ADMIN, "alice", "bob");
+        assertThat(decisions).extracting(d -> d.path("decision").asText()).containsOnly("approve");
+        assertThat(decisions).extracting(d -> d.path("counted").asBoolean()).containsExactly(false, true, true);
+        assertThat(decisions.get(0).path("reason").asText()).contains("no self-approval");
+        assertThat(decisions.get(1).path("reason").isNull()).isTrue();
+        assertThat(Instant.parse(decisions.get(1).path("time").asText())).isBeforeOrEqualTo(Instant.parse(decisions.get(2).path("time").asText()));
         assertThat(decisions.get(1).path("groups").toString()).contains("authenticated");
+        // while the run keeps them in the form runs saved before always had: one JSON string, which they still load from
+        assertThat(controller.homeFile("jobs/approve/builds/" + number + "/build.xml")).containsPattern("<decisions>\\[\\s*\\{");
     }
 
     @Test
@@ -422,8 +430,9 @@ class WaitingStepsIT {
         assertThat(bob.statusCode()).as(bob.body()).isEqualTo(302);
         assertThat(build.result()).as(build.console()).isEqualTo("SUCCESS");
         assertThat(build.console()).contains("Resuming build").contains("approved by alice,bob");
-        JsonNode decisions = JSON.readTree(build.exported("approvals").get(0).path("decisions").asText());
+        JsonNode decisions = build.exported("approvals").get(0).path("decisions");
         assertThat(decisions).extracting(d -> d.path("approver").asText()).containsExactly("alice", "bob");
+        assertThat(decisions).extracting(d -> d.path("counted").asBoolean()).containsExactly(true, true);
     }
 
     /** Waits until the run's log shows {@code text} after the first line holding {@code after}. */

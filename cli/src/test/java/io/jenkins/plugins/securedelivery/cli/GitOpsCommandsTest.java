@@ -73,6 +73,8 @@ class GitOpsCommandsTest {
         assertThat(noEnv.err()).contains("qa");
         assertThat(unknownImage.exitCode()).isEqualTo(2);
         assertThat(unknownImage.err()).contains("ghcr.io/org/other").contains("--add-missing");
+        // and the overlay's file is named in the repository, not in the temporary checkout the command cloned it to
+        assertThat(unknownImage.err()).contains(repo + " deploy/kustomize/overlays/dev/kustomization.yaml:").doesNotContain("/gitops-");
         assertThat(history.out()).contains("dev: no promotion recorded yet");
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.URISyntaxException;
+import java.util.Locale;
 import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.URIish;
@@ -21,7 +22,9 @@ record GitOpsRemote(String url, String branch, GitCredentials credentials, Path 
     String display() {
         try {
             URIish uri = new URIish(url);
-            return uri.getPass() == null ? url : uri.setPass(null).setUser(null).toString();
+            // over HTTP a user alone may be a token (https://<token>@host/...); over SSH it is the account, as in git@host:org/repo
+            boolean http = uri.getScheme() != null && uri.getScheme().toLowerCase(Locale.ROOT).startsWith("http");
+            return uri.getPass() == null && (uri.getUser() == null || !http) ? url : uri.setPass(null).setUser(null).toString();
         } catch (URISyntaxException notAUrl) {
             return url;
         }

@@ -95,7 +95,8 @@ final class Kustomization {
         List<String> found = FILE_NAMES.stream().filter(n -> Files.isRegularFile(overlay.resolve(n))).toList();
         if (found.isEmpty()) {
             throw new OverlayException(overlay.toString(), 0, "has no kustomization file",
-                    "an overlay needs one of " + String.join(", ", FILE_NAMES) + " (kustomize create makes one)");
+                    "an overlay needs one of " + String.join(", ", FILE_NAMES) + ": add one to it (kustomize create makes one), "
+                            + "or name the overlay directory that has one");
         }
         if (found.size() > 1) {
             throw new OverlayException(overlay.toString(), 0, "has " + String.join(" and ", found),

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.securedelivery.gitops;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,10 +92,14 @@ final class ReleasePush {
                     }
                 }
             }
+        } catch (OverlayException e) {
+            throw e.inRepository(remote.display(), workspace.workTree());
         } catch (IOException e) {
+            // an IOException's message is often a path: the one in the checkout means nothing to the user
+            String root = workspace.workTree().toAbsolutePath().normalize() + File.separator;
             throw new GitOpsException(remote.display() + " " + overlayPath,
-                    "the overlay cannot be read or written (" + e.getMessage() + ")",
-                    "check the overlay's files; nothing was pushed", e);
+                    "the overlay cannot be read or written (" + String.valueOf(e.getMessage()).replace(root, "") + ")",
+                    "check the overlay's files in the repository; nothing was pushed", e);
         }
     }
 

@@ -50,7 +50,8 @@ class OverlayErrorsTest {
 
         assertThatThrownBy(() -> release.apply(qa)).isInstanceOf(OverlayException.class)
                 .hasMessage(qa + ": has no kustomization file. An overlay needs one of kustomization.yaml, "
-                        + "kustomization.yml, Kustomization (kustomize create makes one)");
+                        + "kustomization.yml, Kustomization: add one to it (kustomize create makes one), or name the overlay "
+                        + "directory that has one");
     }
 
     @Test

@@ -126,6 +126,44 @@ class PromotionFaultsTest {
     }
 
     @Test
+    void anOverlayWithoutKustomizationIsNamedInTheRepositoryNotInTheTemporaryCheckout() throws Exception {
+        // given an overlay path that is a directory of the repository but holds no kustomization
+        Promotion promotion = promotion(bare.toString()).overlayPath("deploy/kustomize/overlays");
+
+        // when / then the message names the repository and the path inside it, and what to do
+        assertThatThrownBy(promotion::call)
+                .isInstanceOf(OverlayException.class)
+                .hasMessageStartingWith(bare + " deploy/kustomize/overlays: has no kustomization file.")
+                .hasMessageContaining("add one to it")
+                .satisfies(e -> assertThat(Stream.iterate(e, c -> c != null, Throwable::getCause).map(String::valueOf))
+                        .noneMatch(text -> text.contains(dir.resolve("work").toString())));
+        assertThat(head(bare)).isEqualTo(before);
+    }
+
+    @Test
+    void anOverlayEditThatFailsNamesTheFileInTheRepository() throws Exception {
+        List<ImagePin> unknown = List.of(pin("ghcr.io/org/not-in-the-overlay", "r1"));
+        assertThatThrownBy(promotion(bare.toString()).images(unknown).edit(pinning(unknown))::call)
+                .isInstanceOf(OverlayException.class)
+                .hasMessageStartingWith(bare + " deploy/kustomize/overlays/prod/kustomization.yaml")
+                .satisfies(e -> assertThat(((OverlayException) e).file()).isEqualTo(bare + " deploy/kustomize/overlays/prod/kustomization.yaml"))
+                .message().doesNotContain(dir.resolve("work").toString());
+    }
+
+    @Test
+    void aTokenWrittenAsTheUserOfAnHttpUrlIsNeverShown() throws Exception {
+        try (JGitHttpServer server = new JGitHttpServer(repositories)) {
+            String url = server.url("gitops.git").replace("http://", "http://" + TOKEN + "@");
+
+            // the message is what the CLI and the steps show (JGit's own exceptions, kept as causes, still quote the URL)
+            assertThatThrownBy(promotion(url)::call)
+                    .isInstanceOf(GitOpsException.class)
+                    .hasMessageStartingWith(server.url("gitops.git") + ": ")
+                    .message().doesNotContain(TOKEN);
+        }
+    }
+
+    @Test
     void aBranchThatIsNotThereGivesAClearError() throws Exception {
         assertThatThrownBy(promotion(bare.toString()).branch("release")::call)
                 .isInstanceOf(GitOpsException.class)

@@ -12,8 +12,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
 import jenkins.model.Jenkins;
 import jenkins.model.RunAction2;
@@ -151,6 +153,61 @@ public final class ApprovalAction implements RunAction2 {
         return "approval";
     }
 
+    /** One decision as {@code api/json} shows it; made when asked for, never saved. */
+    @ExportedBean
+    public static final class Decision {
+        private final ApprovalDecision decision;
+        private final boolean counted;
+        private final String reason;
+
+        Decision(ApprovalDecision decision, boolean counted, String reason) {
+            this.decision = decision;
+            this.counted = counted;
+            this.reason = reason;
+        }
+
+        /** The user id of who decided. */
+        @Exported(visibility = 4)
+        public String getApprover() {
+            return decision.approver();
+        }
+
+        /** {@code approve} or {@code reject}. */
+        @Exported(visibility = 4)
+        public String getDecision() {
+            return decision.verdict().name().toLowerCase(Locale.ROOT);
+        }
+
+        /** When, as an ISO-8601 instant. */
+        @Exported(visibility = 4)
+        public String getTime() {
+            return decision.decidedAt().toString();
+        }
+
+        @Exported(visibility = 4)
+        public String getComment() {
+            return decision.comment();
+        }
+
+        /** The approver's groups when they decided, which the policy's eligible groups are matched against. */
+        @Exported(visibility = 4)
+        public List<String> getGroups() {
+            return decision.groups();
+        }
+
+        /** Whether the decision counted toward the request's outcome. */
+        @Exported(visibility = 4)
+        public boolean getCounted() {
+            return counted;
+        }
+
+        /** Why it did not count (self-approval, not in an eligible group, a second decision...); null when it counted. */
+        @Exported(visibility = 4)
+        public String getReason() {
+            return reason;
+        }
+    }
+
     /** One approval request, its policy, the decisions recorded, and where it stands. */
     @ExportedBean
     public static final class Approval {
@@ -254,10 +311,23 @@ public final class ApprovalAction implements RunAction2 {
             return List.copyOf(approvers);
         }
 
-        /** Every decision given, as JSON ({@code approver}, {@code groups}, {@code verdict}, {@code comment}, {@code decidedAt}). */
+        /**
+         * Every decision given, in order, and whether it counted: the policy pinned with the request judges them as they
+         * stood after the last one. The run keeps them as one JSON string (the field {@code decisions}, as runs saved
+         * before this was exported always did); only what {@code api/json} shows is structured.
+         */
         @Exported(visibility = 3)
-        public synchronized String getDecisions() {
-            return decisions;
+        public synchronized List<Decision> getDecisions() {
+            List<ApprovalDecision> all = decisions();
+            if (all.isEmpty()) {
+                return List.of();
+            }
+            ApprovalState state = policy().evaluate(request(), all, all.get(all.size() - 1).decidedAt());
+            Map<ApprovalDecision, String> notCounted = new HashMap<>();
+            for (ApprovalState.NotCounted n : state.notCounted()) {
+                notCounted.putIfAbsent(n.decision(), n.reason());
+            }
+            return all.stream().map(d -> new Decision(d, !notCounted.containsKey(d), notCounted.get(d))).toList();
         }
 
         /** The signed approval record written into the workspace, relative to it; null when none was signed. */

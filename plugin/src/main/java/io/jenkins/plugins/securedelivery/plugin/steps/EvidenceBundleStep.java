@@ -38,7 +38,6 @@ import org.apache.tools.ant.DirectoryScanner;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -350,7 +349,7 @@ public final class EvidenceBundleStep extends ImageSigningStep {
 
     @Extension
     @Symbol("evidenceBundle")
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends DeliveryStepDescriptor {
         @Override
         public String getFunctionName() {
             return "evidenceBundle";

@@ -28,7 +28,6 @@ import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -296,7 +295,7 @@ public final class PromoteOverlayStep extends GitOpsStep {
 
     @Extension
     @Symbol("promoteOverlay")
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends DeliveryStepDescriptor {
         @Override
         public String getFunctionName() {
             return "promoteOverlay";

@@ -15,7 +15,6 @@ import java.util.Set;
 import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
-import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
@@ -115,7 +114,7 @@ public final class RollbackOverlayStep extends GitOpsStep {
 
     @Extension
     @Symbol("rollbackOverlay")
-    public static final class DescriptorImpl extends StepDescriptor {
+    public static final class DescriptorImpl extends DeliveryStepDescriptor {
         @Override
         public String getFunctionName() {
             return "rollbackOverlay";

@@ -2,6 +2,7 @@ package io.jenkins.plugins.securedelivery.plugin.steps;
 
 import com.cloudbees.jenkins.plugins.sshcredentials.SSHUserPrivateKey;
 import com.cloudbees.plugins.credentials.Credentials;
+import com.cloudbees.plugins.credentials.CredentialsDescriptor;
 import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.IdCredentials;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
@@ -11,6 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -45,8 +48,7 @@ final class StepCredentials {
     static <C extends IdCredentials> C find(Run<?, ?> run, String id, Class<C> type, String purpose) throws AbortException {
         C found = CredentialsProvider.findCredentialById(id, type, run);
         if (found == null) {
-            throw new AbortException("credentials '" + id + "' (" + purpose + ") were not found as " + type.getSimpleName()
-                    + " for " + run.getParent().getFullName() + ": add them in the job's folder or globally, with that id and kind");
+            throw missing(run, id, purpose, List.of(type));
         }
         return track(run, found);
     }
@@ -54,16 +56,40 @@ final class StepCredentials {
     /** The first of the kinds that has a credential with this id. */
     @SafeVarargs
     static IdCredentials findAny(Run<?, ?> run, String id, String purpose, Class<? extends IdCredentials>... kinds) throws AbortException {
-        StringBuilder names = new StringBuilder();
         for (Class<? extends IdCredentials> kind : kinds) {
             IdCredentials found = CredentialsProvider.findCredentialById(id, kind, run);
             if (found != null) {
                 return track(run, found);
             }
-            names.append(names.length() == 0 ? "" : " or ").append(kind.getSimpleName());
         }
-        throw new AbortException("credentials '" + id + "' (" + purpose + ") were not found as " + names + " for "
+        throw missing(run, id, purpose, List.of(kinds));
+    }
+
+    /**
+     * Why no credential of the kinds asked for has this id: there is one of another kind (which only its descriptor's
+     * display name describes, never its content), or none at all. The one of another kind is not tracked: it is not used.
+     */
+    private static AbortException missing(Run<?, ?> run, String id, String purpose, List<Class<? extends IdCredentials>> kinds) {
+        IdCredentials other = CredentialsProvider.findCredentialById(id, IdCredentials.class, run);
+        if (other != null) {
+            return new AbortException("credentials '" + id + "' (" + purpose + ") are a " + other.getDescriptor().getDisplayName()
+                    + " credential, but the " + purpose + " must be a " + kindNames(kinds) + " credential: store it as one under that id, "
+                    + "or give the id of one that is");
+        }
+        String names = String.join(" or ", kinds.stream().map(Class::getSimpleName).toList());
+        return new AbortException("credentials '" + id + "' (" + purpose + ") were not found as " + names + " for "
                 + run.getParent().getFullName() + ": add them in the job's folder or globally, with that id and kind");
+    }
+
+    /** The kinds as the credentials page names them ("Secret file"): the display names of the installed kinds that are one. */
+    private static String kindNames(List<Class<? extends IdCredentials>> kinds) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Class<? extends IdCredentials> kind : kinds) {
+            List<String> installed = CredentialsProvider.allCredentialsDescriptors().stream().filter(d -> kind.isAssignableFrom(d.clazz))
+                    .map(CredentialsDescriptor::getDisplayName).toList();
+            names.addAll(installed.isEmpty() ? List.of(kind.getSimpleName()) : installed);
+        }
+        return String.join(" or ", names);
     }
 
     static StandardUsernamePasswordCredentials usernamePassword(Run<?, ?> run, String id, String purpose) throws AbortException {
