@@ -31,10 +31,8 @@ abstract class AgentStepExecution extends SynchronousNonBlockingStepExecution<Ob
     protected final Object run() throws Exception {
         // CONTEXT is the descriptors' required context: Pipeline refuses the step outside node { } before it starts.
         StepContext context = getContext();
-        FilePath workspace = context.get(FilePath.class);
-        // A stage's agent allocates the workspace without creating it; a first step naming '.' would find nothing there.
-        workspace.mkdirs();
-        return run(context.get(Run.class), workspace, context.get(TaskListener.class));
+        // The workspace is created by the work on the agent (AgentWork), not by a call of its own.
+        return run(context.get(Run.class), context.get(FilePath.class), context.get(TaskListener.class));
     }
 
     abstract Object run(Run<?, ?> run, FilePath workspace, TaskListener listener) throws Exception;

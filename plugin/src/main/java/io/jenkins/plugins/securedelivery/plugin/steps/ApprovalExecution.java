@@ -8,7 +8,6 @@ import hudson.model.Cause;
 import hudson.model.Computer;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.securedelivery.AtomicFile;
 import io.jenkins.plugins.securedelivery.approval.ApprovalInputException;
 import io.jenkins.plugins.securedelivery.approval.ApprovalPolicy;
@@ -34,7 +33,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import jenkins.MasterToSlaveFileCallable;
 import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -264,34 +262,25 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
     }
 
     /** Signs the record where the workspace is and writes it whole or not at all. */
-    static final class SignRecord extends MasterToSlaveFileCallable<Void> {
+    static final class SignRecord extends AgentWork<Void> {
         private static final long serialVersionUID = 1L;
         private final String file;
         private final byte[] record;
         private final SignerAccess signer;
-        private final TaskListener listener;
 
         SignRecord(String file, byte[] record, SignerAccess signer, TaskListener listener) {
+            super(listener);
             this.file = file;
             this.record = record;
             this.signer = signer;
-            this.listener = listener;
         }
 
         @Override
-        public Void invoke(File workspace, VirtualChannel channel) throws IOException {
-            try {
-                byte[] envelope = ApprovalRecord.fromJson(file, record).sign(signer.signingKey());
-                Files.createDirectories(workspace.toPath());
-                AtomicFile.write(workspace.toPath().resolve(file), envelope);
-                listener.getLogger().println("Signed approval record written to " + file + " with " + signer);
-                return null;
-            } catch (RuntimeException e) {
-                throw AgentStepExecution.agentFailure(e);
-            } finally {
-                // The agent's copy of the log is buffered: what it printed would otherwise reach the build log late, or not at all.
-                listener.getLogger().flush();
-            }
+        Void work(File workspace) throws IOException {
+            byte[] envelope = ApprovalRecord.fromJson(file, record).sign(signer.signingKey());
+            AtomicFile.write(workspace.toPath().resolve(file), envelope);
+            listener.getLogger().println("Signed approval record written to " + file + " with " + signer);
+            return null;
         }
     }
 

@@ -6,7 +6,6 @@ import hudson.FilePath;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.securedelivery.oci.ImageReference;
 import io.jenkins.plugins.securedelivery.plugin.actions.SignatureAction;
 import io.jenkins.plugins.securedelivery.signing.ImageSignatures;
@@ -21,7 +20,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Set;
-import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -95,50 +93,42 @@ public final class AttestImageStep extends ImageSigningStep {
         }
     }
 
-    static final class Attest extends MasterToSlaveFileCallable<Outcome> {
+    static final class Attest extends AgentWork<Outcome> {
         private static final long serialVersionUID = 1L;
         private final Request request;
-        private final TaskListener listener;
 
         Attest(Request request, TaskListener listener) {
+            super(listener);
             this.request = request;
-            this.listener = listener;
         }
 
         @Override
-        public Outcome invoke(File workspace, VirtualChannel channel) throws IOException {
+        Outcome work(File workspace) throws IOException {
+            ImageReference reference = RegistryAccess.reference(request.image());
+            Path predicate = workspace.toPath().resolve(request.predicate());
+            byte[] content;
             try {
-                ImageReference reference = RegistryAccess.reference(request.image());
-                Path predicate = workspace.toPath().resolve(request.predicate());
-                byte[] content;
-                try {
-                    content = Files.readAllBytes(predicate);
-                } catch (NoSuchFileException e) {
-                    throw new AbortException("predicate: '" + request.predicate() + "' does not exist in the workspace "
-                            + workspace + ": write it first (e.g. with generateSbom)");
-                }
-                ImageSignatures signatures = new ImageSignatures(request.registry().open(workspace));
-                ImageSignatures.Stored stored;
-                String keyId;
-                if (request.signer().keyless()) {
-                    try (KeylessSigner keyless = request.signer().keylessSigner(workspace)) {
-                        stored = signatures.attestKeyless(reference, keyless, request.predicateType(), content,
-                                request.predicate(), Instant.now());
-                    }
-                    keyId = "keyless";
-                } else {
-                    SigningKey key = request.signer().signingKey();
-                    stored = signatures.attest(reference, key, request.predicateType(), content, request.predicate(), Instant.now());
-                    keyId = key.verificationKey().hint();
-                }
-                stored.locations().forEach(l -> listener.getLogger().println("stored " + request.predicateType() + " attestation " + l));
-                return new Outcome(stored.image().toString(), stored.imageDigest(), keyId);
-            } catch (RuntimeException | IOException e) {
-                throw AgentStepExecution.agentFailure(e);
-            } finally {
-                // The agent's copy of the log is buffered: what it printed would otherwise reach the build log late, or not at all.
-                listener.getLogger().flush();
+                content = Files.readAllBytes(predicate);
+            } catch (NoSuchFileException e) {
+                throw new AbortException("predicate: '" + request.predicate() + "' does not exist in the workspace "
+                        + workspace + ": write it first (e.g. with generateSbom)");
             }
+            ImageSignatures signatures = new ImageSignatures(request.registry().open(workspace));
+            ImageSignatures.Stored stored;
+            String keyId;
+            if (request.signer().keyless()) {
+                try (KeylessSigner keyless = request.signer().keylessSigner(workspace)) {
+                    stored = signatures.attestKeyless(reference, keyless, request.predicateType(), content,
+                            request.predicate(), Instant.now());
+                }
+                keyId = "keyless";
+            } else {
+                SigningKey key = request.signer().signingKey();
+                stored = signatures.attest(reference, key, request.predicateType(), content, request.predicate(), Instant.now());
+                keyId = key.verificationKey().hint();
+            }
+            stored.locations().forEach(l -> listener.getLogger().println("stored " + request.predicateType() + " attestation " + l));
+            return new Outcome(stored.image().toString(), stored.imageDigest(), keyId);
         }
     }
 

@@ -6,7 +6,6 @@ import hudson.FilePath;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.securedelivery.AtomicFile;
 import io.jenkins.plugins.securedelivery.gitops.DeploymentHistory;
 import io.jenkins.plugins.securedelivery.metrics.DoraFormat;
@@ -23,7 +22,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -130,18 +128,17 @@ public final class DoraMetricsStep extends GitOpsStep {
         }
     }
 
-    static final class Measure extends MasterToSlaveFileCallable<Figures> {
+    static final class Measure extends AgentWork<Figures> {
         private static final long serialVersionUID = 1L;
         private final Request request;
-        private final TaskListener listener;
 
         Measure(Request request, TaskListener listener) {
+            super(listener);
             this.request = request;
-            this.listener = listener;
         }
 
         @Override
-        public Figures invoke(File workspace, VirtualChannel channel) throws IOException {
+        Figures work(File workspace) throws IOException {
             try (SecretFiles files = new SecretFiles()) {
                 Window window = new Window(request.from(), request.to());
                 DeploymentHistory history = request.git().configure(new DeploymentHistory(), workspace, files).since(window.from());
@@ -157,11 +154,6 @@ public final class DoraMetricsStep extends GitOpsStep {
                         text(m.leadTimeForChanges().median()), text(m.leadTimeForChanges().p90()), level(m.leadTimeForChanges().level()),
                         m.changeFailureRate().failed(), m.changeFailureRate().rate(), m.timeToRestore().restores(),
                         text(m.timeToRestore().median()));
-            } catch (RuntimeException | IOException e) {
-                throw AgentStepExecution.agentFailure(e);
-            } finally {
-                // The agent's copy of the log is buffered: what it printed would otherwise reach the build log late, or not at all.
-                listener.getLogger().flush();
             }
         }
 

@@ -8,7 +8,6 @@ import hudson.Launcher;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.securedelivery.evidence.EvidenceBundle;
 import io.jenkins.plugins.securedelivery.evidence.EvidenceFile;
 import io.jenkins.plugins.securedelivery.evidence.EvidenceReport;
@@ -31,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import jenkins.MasterToSlaveFileCallable;
 import jenkins.model.Jenkins;
 import jenkins.util.BuildListenerAdapter;
 import org.apache.tools.ant.DirectoryScanner;
@@ -271,55 +269,47 @@ public final class EvidenceBundleStep extends ImageSigningStep {
         }
     }
 
-    static final class Create extends MasterToSlaveFileCallable<Outcome> {
+    static final class Create extends AgentWork<Outcome> {
         private static final long serialVersionUID = 1L;
         private final Request request;
-        private final TaskListener listener;
 
         Create(Request request, TaskListener listener) {
+            super(listener);
             this.request = request;
-            this.listener = listener;
         }
 
         @Override
-        public Outcome invoke(File workspace, VirtualChannel channel) throws IOException {
-            try {
-                Path base = workspace.toPath();
-                ImageReference image = RegistryAccess.reference(request.image());
-                Path out = AgentStepExecution.withParentDirectories(base.resolve(request.output()));
-                EvidenceBundle.Request bundle = new EvidenceBundle.Request(image, request.sourceRepository(), request.sourceCommit(),
-                        request.runUrl(), request.created(), matching(workspace, "files", request.files(), request.output()),
-                        matching(workspace, "gates", request.gates(), request.output()),
-                        matching(workspace, "approvals", request.approvals(), request.output()));
-                SigningKey key = request.signer().signingKey();
-                EvidenceBundle.Created created = EvidenceBundle.create(bundle, key, out);
-                VerificationKey verifier = request.publicKey() == null ? key.verificationKey()
-                        : KeyFiles.readVerificationKey(request.publicKeyName(), request.publicKey());
-                EvidenceReport report = EvidenceBundle.verify(out, verifier, image);
-                if (!report.passed()) {
-                    // An unverifiable bundle is not left behind to be archived or shipped by a later step.
-                    Files.deleteIfExists(out);
-                    throw new AbortException("evidenceBundle: the bundle written for " + image + " does not verify with "
-                            + (request.publicKey() == null ? "its own key" : request.publicKeyName()) + ", so it was deleted:\n" + report.summary());
-                }
-                listener.getLogger().println("wrote " + created.manifest().files().size() + " files of evidence for "
-                        + created.manifest().imageName() + "@" + created.manifest().imageDigest() + " to " + request.output()
-                        + " (" + created.sha256() + "), verified with key " + verifier.hint());
-                String pushedTo = null;
-                if (request.registry() != null) {
-                    EvidenceStore.Pushed pushed = new EvidenceStore(request.registry().open(workspace))
-                            .push(image, Files.readAllBytes(out), String.valueOf(out.getFileName()));
-                    pushedTo = pushed.location();
-                    listener.getLogger().println("pushed the evidence bundle to " + pushedTo + " (refers to " + pushed.image() + ")");
-                }
-                return new Outcome(created.manifest().imageName() + "@" + created.manifest().imageDigest(), created.sha256(),
-                        created.manifest().files().size(), verifier.hint(), pushedTo);
-            } catch (RuntimeException | IOException e) {
-                throw AgentStepExecution.agentFailure(e);
-            } finally {
-                // The agent's copy of the log is buffered: what it printed would otherwise reach the build log late, or not at all.
-                listener.getLogger().flush();
+        Outcome work(File workspace) throws IOException {
+            Path base = workspace.toPath();
+            ImageReference image = RegistryAccess.reference(request.image());
+            Path out = AgentStepExecution.withParentDirectories(base.resolve(request.output()));
+            EvidenceBundle.Request bundle = new EvidenceBundle.Request(image, request.sourceRepository(), request.sourceCommit(),
+                    request.runUrl(), request.created(), matching(workspace, "files", request.files(), request.output()),
+                    matching(workspace, "gates", request.gates(), request.output()),
+                    matching(workspace, "approvals", request.approvals(), request.output()));
+            SigningKey key = request.signer().signingKey();
+            EvidenceBundle.Created created = EvidenceBundle.create(bundle, key, out);
+            VerificationKey verifier = request.publicKey() == null ? key.verificationKey()
+                    : KeyFiles.readVerificationKey(request.publicKeyName(), request.publicKey());
+            EvidenceReport report = EvidenceBundle.verify(out, verifier, image);
+            if (!report.passed()) {
+                // An unverifiable bundle is not left behind to be archived or shipped by a later step.
+                Files.deleteIfExists(out);
+                throw new AbortException("evidenceBundle: the bundle written for " + image + " does not verify with "
+                        + (request.publicKey() == null ? "its own key" : request.publicKeyName()) + ", so it was deleted:\n" + report.summary());
             }
+            listener.getLogger().println("wrote " + created.manifest().files().size() + " files of evidence for "
+                    + created.manifest().imageName() + "@" + created.manifest().imageDigest() + " to " + request.output()
+                    + " (" + created.sha256() + "), verified with key " + verifier.hint());
+            String pushedTo = null;
+            if (request.registry() != null) {
+                EvidenceStore.Pushed pushed = new EvidenceStore(request.registry().open(workspace))
+                        .push(image, Files.readAllBytes(out), String.valueOf(out.getFileName()));
+                pushedTo = pushed.location();
+                listener.getLogger().println("pushed the evidence bundle to " + pushedTo + " (refers to " + pushed.image() + ")");
+            }
+            return new Outcome(created.manifest().imageName() + "@" + created.manifest().imageDigest(), created.sha256(),
+                    created.manifest().files().size(), verifier.hint(), pushedTo);
         }
 
         /**

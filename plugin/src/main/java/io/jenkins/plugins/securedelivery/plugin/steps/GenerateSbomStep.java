@@ -6,7 +6,6 @@ import hudson.FilePath;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.securedelivery.plugin.actions.SbomAction;
 import io.jenkins.plugins.securedelivery.sbom.SbomFile;
 import io.jenkins.plugins.securedelivery.sbom.SbomFormat;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import jenkins.MasterToSlaveFileCallable;
 import org.cyclonedx.model.Bom;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -193,48 +191,40 @@ public final class GenerateSbomStep extends Step {
         }
     }
 
-    static final class Generate extends MasterToSlaveFileCallable<Outcome> {
+    static final class Generate extends AgentWork<Outcome> {
         private static final long serialVersionUID = 1L;
         private final Request request;
-        private final TaskListener listener;
 
         Generate(Request request, TaskListener listener) {
+            super(listener);
             this.request = request;
-            this.listener = listener;
         }
 
         @Override
-        public Outcome invoke(File workspace, VirtualChannel channel) throws IOException {
-            try {
-                Path base = workspace.toPath();
-                SbomFormat encoding = SbomFormat.of(request.format());
-                Bom bom = new SbomGenerator(base.resolve(request.path()))
-                        .reproducible(request.reproducible())
-                        .allowIncomplete(request.allowIncomplete())
-                        .name(request.name())
-                        .version(request.version())
-                        .platform(request.platform())
-                        .maven(new ScanContext.MavenSettings(
-                                request.mavenSettings() == null ? null : base.resolve(request.mavenSettings()),
-                                request.mavenLocalRepository() == null ? null : base.resolve(request.mavenLocalRepository()),
-                                request.offline()))
-                        .call();
-                Path output = AgentStepExecution.withParentDirectories(base.resolve(request.output()));
-                SbomFile.write(bom, encoding, output);
-                SbomSummary summary = SbomSummary.of(bom);
-                listener.getLogger().println(summary.line() + " -> " + request.output());
-                if (summary.incomplete()) {
-                    listener.getLogger().println("warning: the SBOM is INCOMPLETE (allowIncomplete: true):");
-                    summary.gaps().forEach(g -> listener.getLogger().println("  " + g));
-                }
-                return new Outcome(summary.subject(), summary.components(), new TreeMap<>(summary.byEcosystem()),
-                        List.copyOf(summary.licenses()), summary.unlicensed(), summary.incomplete(), List.copyOf(summary.gaps()));
-            } catch (RuntimeException | IOException e) {
-                throw AgentStepExecution.agentFailure(e);
-            } finally {
-                // The agent's copy of the log is buffered: what it printed would otherwise reach the build log late, or not at all.
-                listener.getLogger().flush();
+        Outcome work(File workspace) throws IOException {
+            Path base = workspace.toPath();
+            SbomFormat encoding = SbomFormat.of(request.format());
+            Bom bom = new SbomGenerator(base.resolve(request.path()))
+                    .reproducible(request.reproducible())
+                    .allowIncomplete(request.allowIncomplete())
+                    .name(request.name())
+                    .version(request.version())
+                    .platform(request.platform())
+                    .maven(new ScanContext.MavenSettings(
+                            request.mavenSettings() == null ? null : base.resolve(request.mavenSettings()),
+                            request.mavenLocalRepository() == null ? null : base.resolve(request.mavenLocalRepository()),
+                            request.offline()))
+                    .call();
+            Path output = AgentStepExecution.withParentDirectories(base.resolve(request.output()));
+            SbomFile.write(bom, encoding, output);
+            SbomSummary summary = SbomSummary.of(bom);
+            listener.getLogger().println(summary.line() + " -> " + request.output());
+            if (summary.incomplete()) {
+                listener.getLogger().println("warning: the SBOM is INCOMPLETE (allowIncomplete: true):");
+                summary.gaps().forEach(g -> listener.getLogger().println("  " + g));
             }
+            return new Outcome(summary.subject(), summary.components(), new TreeMap<>(summary.byEcosystem()),
+                    List.copyOf(summary.licenses()), summary.unlicensed(), summary.incomplete(), List.copyOf(summary.gaps()));
         }
     }
 

@@ -7,7 +7,6 @@ import hudson.FilePath;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.securedelivery.approval.ApprovalRecord;
 import io.jenkins.plugins.securedelivery.gitops.ImagePin;
 import io.jenkins.plugins.securedelivery.gitops.OverlayEditor;
@@ -24,7 +23,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -228,18 +226,17 @@ public final class PromoteOverlayStep extends GitOpsStep {
         }
     }
 
-    static final class Promote extends MasterToSlaveFileCallable<ReleaseCommits.Outcome> {
+    static final class Promote extends AgentWork<ReleaseCommits.Outcome> {
         private static final long serialVersionUID = 1L;
         private final Request request;
-        private final TaskListener listener;
 
         Promote(Request request, TaskListener listener) {
+            super(listener);
             this.request = request;
-            this.listener = listener;
         }
 
         @Override
-        public ReleaseCommits.Outcome invoke(File workspace, VirtualChannel channel) throws IOException {
+        ReleaseCommits.Outcome work(File workspace) throws IOException {
             try (SecretFiles files = new SecretFiles()) {
                 Promotion promotion = request.git().configure(new Promotion(), workspace, files);
                 if (request.from() != null) {
@@ -264,11 +261,6 @@ public final class PromoteOverlayStep extends GitOpsStep {
                 ReleaseCommits.Outcome outcome = ReleaseCommits.Outcome.of(promotion.call());
                 listener.getLogger().println(outcome.summary());
                 return outcome;
-            } catch (RuntimeException | IOException e) {
-                throw AgentStepExecution.agentFailure(e);
-            } finally {
-                // The agent's copy of the log is buffered: what it printed would otherwise reach the build log late, or not at all.
-                listener.getLogger().flush();
             }
         }
 

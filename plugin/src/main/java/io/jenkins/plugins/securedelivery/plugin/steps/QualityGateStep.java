@@ -7,7 +7,6 @@ import hudson.Util;
 import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.securedelivery.AtomicFile;
 import io.jenkins.plugins.securedelivery.gates.GatePolicy;
 import io.jenkins.plugins.securedelivery.gates.GateVerdict;
@@ -31,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.actions.WarningAction;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
@@ -248,65 +246,57 @@ public final class QualityGateStep extends Step {
         }
     }
 
-    static final class Judge extends MasterToSlaveFileCallable<Outcome> {
+    static final class Judge extends AgentWork<Outcome> {
         private static final long serialVersionUID = 1L;
         private final Request request;
-        private final TaskListener listener;
 
         Judge(Request request, TaskListener listener) {
+            super(listener);
             this.request = request;
-            this.listener = listener;
         }
 
         @Override
-        public Outcome invoke(File workspace, VirtualChannel channel) throws IOException {
-            try {
-                Path base = workspace.toPath();
-                GatePolicy policy;
-                if (request.policyYaml() != null) {
-                    policy = GatePolicy.parse(request.policyYaml(), request.policySource());
-                } else if (request.policyFile() != null) {
-                    Path file = base.resolve(request.policyFile());
-                    if (!Files.isRegularFile(file)) {
-                        throw new AbortException("qualityGate: policy '" + request.policyFile() + "' is not a file in the workspace "
-                                + workspace + ": check the path, or leave policy: out to apply the documented defaults");
-                    }
-                    // Parsed from its text so that the verdict names the policy by its path in the workspace.
-                    policy = GatePolicy.parse(Files.readString(file, StandardCharsets.UTF_8), request.policyFile());
-                    if (request.environment() != null && !request.environmentConfigured()
-                            && !policy.environments().contains(request.environment())) {
-                        throw new AbortException("qualityGate: environment '" + request.environment() + "' is neither in the global "
-                                + "configuration nor among the environments of " + request.policyFile() + " " + policy.environments()
-                                + ": check its name, or add its overrides to the policy");
-                    }
-                } else {
-                    policy = GatePolicy.defaults();
+        Outcome work(File workspace) throws IOException {
+            Path base = workspace.toPath();
+            GatePolicy policy;
+            if (request.policyYaml() != null) {
+                policy = GatePolicy.parse(request.policyYaml(), request.policySource());
+            } else if (request.policyFile() != null) {
+                Path file = base.resolve(request.policyFile());
+                if (!Files.isRegularFile(file)) {
+                    throw new AbortException("qualityGate: policy '" + request.policyFile() + "' is not a file in the workspace "
+                            + workspace + ": check the path, or leave policy: out to apply the documented defaults");
                 }
-                List<Path> directories = new ArrayList<>();
-                for (String report : request.reports()) {
-                    Path directory = base.resolve(report);
-                    if (!Files.exists(directory)) {
-                        throw new AbortException("qualityGate: reports: '" + report + "' does not exist in the workspace " + workspace
-                                + ": check the path, or write the reports there before the gate");
-                    }
-                    directories.add(directory);
+                // Parsed from its text so that the verdict names the policy by its path in the workspace.
+                policy = GatePolicy.parse(Files.readString(file, StandardCharsets.UTF_8), request.policyFile());
+                if (request.environment() != null && !request.environmentConfigured()
+                        && !policy.environments().contains(request.environment())) {
+                    throw new AbortException("qualityGate: environment '" + request.environment() + "' is neither in the global "
+                            + "configuration nor among the environments of " + request.policyFile() + " " + policy.environments()
+                            + ": check its name, or add its overrides to the policy");
                 }
-                GateVerdict verdict = QualityGate.evaluate(policy, request.environment(),
-                        Reports.scan(directories, request.maxReportBytes()), request.today());
-                write(base.resolve(request.json()), verdict.toJson());
-                write(base.resolve(request.junit()), verdict.toJUnitXml());
-                listener.getLogger().print(verdict.toText());
-                listener.getLogger().println("Verdict written to " + request.json() + " and " + request.junit());
-                List<Rule> rules = verdict.rules().stream()
-                        .map(r -> new Rule(r.rule(), r.status().name(), r.value(), r.threshold(), r.explanation(), r.findings().size()))
-                        .toList();
-                return new Outcome(verdict.passed(), verdict.policy(), rules);
-            } catch (RuntimeException | IOException e) {
-                throw AgentStepExecution.agentFailure(e);
-            } finally {
-                // The agent's copy of the log is buffered: what it printed would otherwise reach the build log late, or not at all.
-                listener.getLogger().flush();
+            } else {
+                policy = GatePolicy.defaults();
             }
+            List<Path> directories = new ArrayList<>();
+            for (String report : request.reports()) {
+                Path directory = base.resolve(report);
+                if (!Files.exists(directory)) {
+                    throw new AbortException("qualityGate: reports: '" + report + "' does not exist in the workspace " + workspace
+                            + ": check the path, or write the reports there before the gate");
+                }
+                directories.add(directory);
+            }
+            GateVerdict verdict = QualityGate.evaluate(policy, request.environment(),
+                    Reports.scan(directories, request.maxReportBytes()), request.today());
+            write(base.resolve(request.json()), verdict.toJson());
+            write(base.resolve(request.junit()), verdict.toJUnitXml());
+            listener.getLogger().print(verdict.toText());
+            listener.getLogger().println("Verdict written to " + request.json() + " and " + request.junit());
+            List<Rule> rules = verdict.rules().stream()
+                    .map(r -> new Rule(r.rule(), r.status().name(), r.value(), r.threshold(), r.explanation(), r.findings().size()))
+                    .toList();
+            return new Outcome(verdict.passed(), verdict.policy(), rules);
         }
 
         private static void write(Path file, String content) throws IOException {

@@ -5,14 +5,12 @@ import hudson.FilePath;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.securedelivery.gitops.OverlayEditor;
 import io.jenkins.plugins.securedelivery.gitops.Rollback;
 import java.io.File;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.Set;
-import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -79,18 +77,17 @@ public final class RollbackOverlayStep extends GitOpsStep {
         }
     }
 
-    static final class RollBack extends MasterToSlaveFileCallable<ReleaseCommits.Outcome> {
+    static final class RollBack extends AgentWork<ReleaseCommits.Outcome> {
         private static final long serialVersionUID = 1L;
         private final Request request;
-        private final TaskListener listener;
 
         RollBack(Request request, TaskListener listener) {
+            super(listener);
             this.request = request;
-            this.listener = listener;
         }
 
         @Override
-        public ReleaseCommits.Outcome invoke(File workspace, VirtualChannel channel) throws IOException {
+        ReleaseCommits.Outcome work(File workspace) throws IOException {
             try (SecretFiles files = new SecretFiles()) {
                 Rollback rollback = request.git().configure(new Rollback(), workspace, files);
                 if (request.to() == null) {
@@ -103,11 +100,6 @@ public final class RollbackOverlayStep extends GitOpsStep {
                 ReleaseCommits.Outcome outcome = ReleaseCommits.Outcome.of(rollback.call());
                 listener.getLogger().println(outcome.summary());
                 return outcome;
-            } catch (RuntimeException | IOException e) {
-                throw AgentStepExecution.agentFailure(e);
-            } finally {
-                // The agent's copy of the log is buffered: what it printed would otherwise reach the build log late, or not at all.
-                listener.getLogger().flush();
             }
         }
     }

@@ -5,7 +5,6 @@ import hudson.Extension;
 import hudson.FilePath;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.securedelivery.oci.ImageReference;
 import io.jenkins.plugins.securedelivery.plugin.actions.SignatureAction;
 import io.jenkins.plugins.securedelivery.signing.ImageSignatures;
@@ -20,7 +19,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -86,44 +84,36 @@ public final class SignImageStep extends ImageSigningStep {
         }
     }
 
-    static final class Sign extends MasterToSlaveFileCallable<Outcome> {
+    static final class Sign extends AgentWork<Outcome> {
         private static final long serialVersionUID = 1L;
         private final Request request;
-        private final TaskListener listener;
 
         Sign(Request request, TaskListener listener) {
+            super(listener);
             this.request = request;
-            this.listener = listener;
         }
 
         @Override
-        public Outcome invoke(File workspace, VirtualChannel channel) throws IOException {
-            try {
-                ImageReference reference = RegistryAccess.reference(request.image());
-                ImageSignatures signatures = new ImageSignatures(request.registry().open(workspace));
-                ImageSignatures.Stored stored;
-                String keyId;
-                if (request.signer().keyless()) {
-                    try (KeylessSigner keyless = request.signer().keylessSigner(workspace)) {
-                        stored = signatures.signKeyless(reference, keyless, Instant.now());
-                    }
-                    keyId = "keyless";
-                } else {
-                    SigningKey key = request.signer().signingKey();
-                    stored = signatures.sign(reference, key, formats(request.storage()), Instant.now());
-                    keyId = key.verificationKey().hint();
+        Outcome work(File workspace) throws IOException {
+            ImageReference reference = RegistryAccess.reference(request.image());
+            ImageSignatures signatures = new ImageSignatures(request.registry().open(workspace));
+            ImageSignatures.Stored stored;
+            String keyId;
+            if (request.signer().keyless()) {
+                try (KeylessSigner keyless = request.signer().keylessSigner(workspace)) {
+                    stored = signatures.signKeyless(reference, keyless, Instant.now());
                 }
-                if (reference.digest() == null) {
-                    listener.getLogger().println("resolved " + reference + " to " + stored.imageDigest() + " (signed by digest)");
-                }
-                stored.locations().forEach(l -> listener.getLogger().println("stored " + l));
-                return new Outcome(stored.image().toString(), stored.imageDigest(), keyId, List.copyOf(stored.locations()));
-            } catch (RuntimeException | IOException e) {
-                throw AgentStepExecution.agentFailure(e);
-            } finally {
-                // The agent's copy of the log is buffered: what it printed would otherwise reach the build log late, or not at all.
-                listener.getLogger().flush();
+                keyId = "keyless";
+            } else {
+                SigningKey key = request.signer().signingKey();
+                stored = signatures.sign(reference, key, formats(request.storage()), Instant.now());
+                keyId = key.verificationKey().hint();
             }
+            if (reference.digest() == null) {
+                listener.getLogger().println("resolved " + reference + " to " + stored.imageDigest() + " (signed by digest)");
+            }
+            stored.locations().forEach(l -> listener.getLogger().println("stored " + l));
+            return new Outcome(stored.image().toString(), stored.imageDigest(), keyId, List.copyOf(stored.locations()));
         }
 
         private static Set<ImageSignatures.Format> formats(List<String> names) throws AbortException {

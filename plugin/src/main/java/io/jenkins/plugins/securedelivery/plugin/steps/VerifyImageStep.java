@@ -6,7 +6,6 @@ import hudson.FilePath;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
-import hudson.remoting.VirtualChannel;
 import io.jenkins.plugins.securedelivery.oci.ImageReference;
 import io.jenkins.plugins.securedelivery.plugin.actions.SignatureAction;
 import io.jenkins.plugins.securedelivery.signing.ImageSignatures;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import jenkins.MasterToSlaveFileCallable;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.workflow.steps.Step;
@@ -177,43 +175,35 @@ public final class VerifyImageStep extends Step {
         }
     }
 
-    static final class Verify extends MasterToSlaveFileCallable<Outcome> {
+    static final class Verify extends AgentWork<Outcome> {
         private static final long serialVersionUID = 1L;
         private final Request request;
-        private final TaskListener listener;
 
         Verify(Request request, TaskListener listener) {
+            super(listener);
             this.request = request;
-            this.listener = listener;
         }
 
         @Override
-        public Outcome invoke(File workspace, VirtualChannel channel) throws IOException {
-            try {
-                ImageReference reference = RegistryAccess.reference(request.image());
-                ImageSignatures signatures = new ImageSignatures(request.registry().open(workspace));
-                VerificationReport report;
-                String policy;
-                if (request.publicKey() != null) {
-                    VerificationKey key = KeyFiles.readVerificationKey(request.keyName(), request.publicKey());
-                    report = signatures.verify(reference, key, request.required());
-                    policy = key.hint();
-                } else {
-                    report = signatures.verifyKeyless(reference,
-                            KeylessVerifier.fromTrustedRoot(workspace.toPath().resolve(request.trustedRoot())),
-                            KeylessPolicy.of(request.identity(), request.issuer()), request.required());
-                    policy = request.identity() + " from " + request.issuer();
-                }
-                listener.getLogger().print(report.summary());
-                List<String> verified = new ArrayList<>();
-                report.items().forEach(item -> verified.add(item.toString()));
-                return new Outcome(report.passed(), report.imageDigest(), policy, verified, new ArrayList<>(report.reasons()));
-            } catch (RuntimeException | IOException e) {
-                throw AgentStepExecution.agentFailure(e);
-            } finally {
-                // The agent's copy of the log is buffered: what it printed would otherwise reach the build log late, or not at all.
-                listener.getLogger().flush();
+        Outcome work(File workspace) throws IOException {
+            ImageReference reference = RegistryAccess.reference(request.image());
+            ImageSignatures signatures = new ImageSignatures(request.registry().open(workspace));
+            VerificationReport report;
+            String policy;
+            if (request.publicKey() != null) {
+                VerificationKey key = KeyFiles.readVerificationKey(request.keyName(), request.publicKey());
+                report = signatures.verify(reference, key, request.required());
+                policy = key.hint();
+            } else {
+                report = signatures.verifyKeyless(reference,
+                        KeylessVerifier.fromTrustedRoot(workspace.toPath().resolve(request.trustedRoot())),
+                        KeylessPolicy.of(request.identity(), request.issuer()), request.required());
+                policy = request.identity() + " from " + request.issuer();
             }
+            listener.getLogger().print(report.summary());
+            List<String> verified = new ArrayList<>();
+            report.items().forEach(item -> verified.add(item.toString()));
+            return new Outcome(report.passed(), report.imageDigest(), policy, verified, new ArrayList<>(report.reasons()));
         }
     }
 
