@@ -1,9 +1,11 @@
 package io.jenkins.plugins.securedelivery.plugin.actions;
 
+import hudson.Util;
 import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.User;
 import hudson.security.ACL;
+import hudson.tasks.Mailer;
 import io.jenkins.plugins.securedelivery.approval.ApprovalDecision;
 import io.jenkins.plugins.securedelivery.approval.ApprovalPolicy;
 import io.jenkins.plugins.securedelivery.approval.ApprovalRequest;
@@ -112,7 +114,7 @@ public final class ApprovalAction implements RunAction2 {
             return HttpResponses.errorWithoutStack(404, "this run has no approval request '" + id + "'");
         }
         List<String> groups = authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).distinct().toList();
-        ApprovalDecision decision = new ApprovalDecision(user.getId(), null, groups, verdict,
+        ApprovalDecision decision = new ApprovalDecision(user.getId(), email(user), groups, verdict,
                 comment == null || comment.isBlank() ? null : comment.strip(), Instant.now());
         String refusal = approval.decide(decision);
         run.save();
@@ -125,6 +127,15 @@ public final class ApprovalAction implements RunAction2 {
             }
         });
         return HttpResponses.redirectTo("../");
+    }
+
+    /**
+     * The user's e-mail address, configured or resolved as Jenkins mails them: a commit author given as git's
+     * {@code Name <email>} (as {@code git log --format='%an <%ae>'} prints it) is recognised by it, not by the user id.
+     */
+    private static String email(User user) {
+        Mailer.UserProperty mail = user.getProperty(Mailer.UserProperty.class);
+        return mail == null ? null : Util.fixEmptyAndTrim(mail.getAddress());
     }
 
     @Override
