@@ -263,7 +263,7 @@ public final class ApprovalAction implements RunAction2 {
             ApprovalState state = evaluate(decision.decidedAt());
             for (ApprovalState.NotCounted n : state.notCounted()) {
                 if (n.decision().equals(decision)) {
-                    return "your " + decision.verdict().name().toLowerCase(Locale.ROOT) + " does not count: " + n.reason();
+                    return "your " + (decision.verdict() == ApprovalDecision.Verdict.APPROVE ? "approval" : "rejection") + " does not count: " + n.reason();
                 }
             }
             return null;
