@@ -624,6 +624,37 @@ class SecureDeliveryPluginIT {
     }
 
     @Test
+    @Order(12)
+    void refusesAMisspeltApprovalPolicyWhenTheConfigurationIsSavedNotWhenAReleaseWaitsOnIt() throws Exception {
+        // given an approval policy with a misspelt field, and environments without a repository or with one name twice
+        String check = "descriptorByName/io.jenkins.plugins.securedelivery.plugin.config.Environment/checkApprovalPolicy";
+        String form = "name=qa&value=" + java.net.URLEncoder.encode("groups: [cab]\nrequried: 2\nexpiresAfter: 1h", StandardCharsets.UTF_8);
+        String script = """
+                import io.jenkins.plugins.securedelivery.plugin.config.*
+                def config = SecureDeliveryConfiguration.get()
+                def broken = new Environment('qa', 'https://git.example.com/org/gitops.git')
+                broken.approvalPolicy = 'groups: [cab]\\nrequried: 2\\nexpiresAfter: 1h'
+                [[broken], [new Environment('qa', null)],
+                 [new Environment('qa', 'https://a.example.com/g.git'), new Environment('qa', 'https://b.example.com/g.git')]].each { list ->
+                    try { config.environments = list; println 'accepted' } catch (IllegalArgumentException e) { println "refused: ${e.message}" }
+                }
+                println "environments kept: ${config.environments*.name}"
+                """;
+
+        // when the page checks the field, and JCasC or the page sets the environments
+        String checked = controller.post(check, "application/x-www-form-urlencoded", form).body();
+        String answer = controller.post("scriptText", "application/x-www-form-urlencoded",
+                "script=" + java.net.URLEncoder.encode(script, StandardCharsets.UTF_8)).body();
+
+        // then each is refused naming the environment and the field, and the configuration is left as it was
+        assertThat(checked).contains("approvalPolicy of environment &#039;qa&#039;: environments.qa.requried: is not a known field");
+        assertThat(answer).contains("refused: secureDelivery.environments: approvalPolicy of environment 'qa': environments.qa.requried: is not a known field",
+                "refused: secureDelivery.environments: environment 'qa' has no repository",
+                "refused: secureDelivery.environments: environment 'qa' is configured twice",
+                "environments kept: [dev, staging, prod, ssh-prod]").doesNotContain("accepted");
+    }
+
+    @Test
     @Order(10)
     void measuresTheControllerCpuOfEachStep() throws Exception {
         // A measurement, not a check: the target (under 20 ms per step) is judged by bench/plugin-cpu.sh, which runs this

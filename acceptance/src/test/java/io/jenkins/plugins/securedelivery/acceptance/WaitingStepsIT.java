@@ -63,6 +63,7 @@ class WaitingStepsIT {
     private final String adminPassword = randomSecret();
     private final String alicePassword = randomSecret();
     private final String bobPassword = randomSecret();
+    private final String carolPassword = randomSecret();
     private final String clusterToken = randomSecret();
     private final String keyPassword = randomSecret();
     private KeyFiles.GeneratedKeyPair ours;
@@ -229,6 +230,34 @@ class WaitingStepsIT {
         assertThat(decisions.get(1).path("groups").toString()).contains("authenticated");
         // while the run keeps them in the form runs saved before always had: one JSON string, which they still load from
         assertThat(controller.homeFile("jobs/approve/builds/" + number + "/build.xml")).containsPattern("<decisions>\\[\\s*\\{");
+    }
+
+    @Test
+    void refusesTheCommitAuthorByTheirEmailAndAnyoneThePolicyNeitherNamesNorGroups() throws Exception {
+        // given a policy naming the group cab and the user alice (the controller's own user database has no groups), and a
+        // release whose commit author is given as git prints it, "Name <email>": carol, whose Jenkins e-mail that is
+        controller.createPipeline("named", """
+                def approval = requestApproval(environment: 'named-prod', images: ['%s'], commitAuthor: 'Carol Author <carol@example.com>',
+                                               sourceCommit: '4f1b2c3d4e5f60718293a4b5c6d7e8f901234567')
+                echo "approved by ${approval.approvers.join(',')}"
+                """.formatted(IMAGE));
+        int number = controller.trigger("named", BUILD_TIMEOUT);
+        String id = awaitPendingApproval("named", number);
+
+        // when carol approves, then bob, then alice
+        HttpResponse<String> carol = decide("carol", carolPassword, "named", number, "approve", id);
+        HttpResponse<String> bob = decide("bob", bobPassword, "named", number, "approve", id);
+        HttpResponse<String> alice = decide("alice", alicePassword, "named", number, "approve", id);
+        Controller.Build build = controller.await("named", number, BUILD_TIMEOUT);
+
+        // then carol is refused as the commit author, bob as neither named nor in cab, and alice's approval settles it
+        assertThat(carol.statusCode()).as(carol.body()).isEqualTo(403);
+        assertThat(carol.body()).contains("no self-approval: carol is the commit author");
+        assertThat(bob.statusCode()).as(bob.body()).isEqualTo(403);
+        assertThat(bob.body()).contains("bob is neither named nor in any of the groups allowed to approve named-prod (cab, alice)");
+        assertThat(alice.statusCode()).as(alice.body()).isEqualTo(302);
+        assertThat(build.result()).as(build.console()).isEqualTo("SUCCESS");
+        assertThat(build.console()).contains("approved by alice");
     }
 
     @Test
@@ -522,6 +551,12 @@ class WaitingStepsIT {
                           password: "%3$s"
                         - id: bob
                           password: "%4$s"
+                        - id: carol
+                          password: "%20$s"
+                          name: Carol Author
+                          properties:
+                            - mailer:
+                                emailAddress: carol@example.com
                   authorizationStrategy:
                     loggedInUsersCanDoAnything:
                       allowAnonymousRead: false
@@ -543,6 +578,12 @@ class WaitingStepsIT {
                           ticket:
                             required: true
                             pattern: "CHG-\\\\d+"
+                          expiresAfter: 1h
+                      - name: named-prod
+                        repository: "%6$s"
+                        approvalPolicy: |
+                          groups: [cab, alice]
+                          required: 1
                           expiresAfter: 1h
                       - name: released-prod
                         repository: "%15$s"
@@ -603,7 +644,7 @@ class WaitingStepsIT {
                 """.formatted(ADMIN, adminPassword, alicePassword, bobPassword, port, git.url("gitops.git"), cluster.prometheusUrl(),
                 JGitHttpServer.USER, JGitHttpServer.PASSWORD, RolloutCluster.PROMETHEUS_USER, RolloutCluster.PROMETHEUS_PASSWORD, kubeconfig,
                 agentPort, work.resolve("agent"), git.url("released.git"), ours.privateKeyFile(), keyPassword, ours.publicKeyFile(),
-                stranger.publicKeyFile());
+                stranger.publicKeyFile(), carolPassword);
     }
 
     private static String randomSecret() {

@@ -83,7 +83,7 @@ final class Evaluation {
         if (!inAllowedGroup(d) && !(admin && rules.adminBypass())) {
             return admin
                     ? d.approver() + " is in the admin group " + rules.adminGroup() + ", but the policy for " + rules.environment() + " allows no admin bypass"
-                    : d.approver() + " is in none of the groups allowed to approve " + rules.environment() + " (" + String.join(", ", rules.groups())
+                    : d.approver() + " is neither named nor in any of the groups allowed to approve " + rules.environment() + " (" + String.join(", ", rules.groups())
                             + (d.groups().isEmpty() ? "); no groups were given for them" : "); their groups: " + String.join(", ", d.groups()));
         }
         if (d.verdict() == Verdict.APPROVE) {
@@ -96,8 +96,13 @@ final class Evaluation {
         return null;
     }
 
+    /**
+     * A member of one of the groups, or a user the list names by id: as Jenkins' own input step takes submitters, so a
+     * controller whose user database has no groups (Jenkins' own, where everyone is only {@code authenticated}) can
+     * still name its approvers.
+     */
     private boolean inAllowedGroup(ApprovalDecision d) {
-        return d.groups().stream().anyMatch(rules.groups()::contains);
+        return d.groups().stream().anyMatch(rules.groups()::contains) || rules.groups().stream().anyMatch(g -> sameIdentity(g, d.approver()));
     }
 
     /** "the commit author" or "the user who started the run" when the approver is one of them, else null. */

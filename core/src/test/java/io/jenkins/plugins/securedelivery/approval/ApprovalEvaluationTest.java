@@ -111,8 +111,25 @@ class ApprovalEvaluationTest {
 
         assertThat(state.status()).isEqualTo(Status.PENDING);
         assertThat(state.notCounted()).extracting(ApprovalState.NotCounted::reason).containsExactly(
-                "erin is in none of the groups allowed to approve prod (cab); their groups: developers",
-                "frank is in none of the groups allowed to approve prod (cab); no groups were given for them");
+                "erin is neither named nor in any of the groups allowed to approve prod (cab); their groups: developers",
+                "frank is neither named nor in any of the groups allowed to approve prod (cab); no groups were given for them");
+    }
+
+    @Test
+    void aUserTheGroupsNameByIdMayApproveWithoutBeingInAGroup() {
+        // given Jenkins' own user database, where every signed-in user's only group is "authenticated"
+        ApprovalPolicy named = ApprovalPolicy.parse("approvals.yaml",
+                "environments:\n  prod:\n    groups: [cab, Alice, bob]\n    required: 2\n    expiresAfter: 24h\n".getBytes(StandardCharsets.UTF_8));
+
+        // when alice and bob, named by id, approve, and erin, named nowhere, too
+        ApprovalState state = named.evaluate(request(null), List.of(approve("erin", 5, "authenticated"), approve("alice", 10, "authenticated"),
+                approve("bob", 20, "authenticated")), ASKED.plus(Duration.ofMinutes(60)));
+
+        // then the named users count (ids compared without case) and erin is refused, saying why
+        assertThat(state.status()).isEqualTo(Status.APPROVED);
+        assertThat(state.approvers()).containsExactly("alice", "bob");
+        assertThat(state.notCounted()).extracting(ApprovalState.NotCounted::reason).containsExactly(
+                "erin is neither named nor in any of the groups allowed to approve prod (cab, Alice, bob); their groups: authenticated");
     }
 
     @Test

@@ -1,9 +1,11 @@
 package io.jenkins.plugins.securedelivery.plugin.actions;
 
+import hudson.Util;
 import hudson.model.Item;
 import hudson.model.Run;
 import hudson.model.User;
 import hudson.security.ACL;
+import hudson.tasks.Mailer;
 import io.jenkins.plugins.securedelivery.approval.ApprovalDecision;
 import io.jenkins.plugins.securedelivery.approval.ApprovalPolicy;
 import io.jenkins.plugins.securedelivery.approval.ApprovalRequest;
@@ -23,6 +25,8 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
 import org.kohsuke.stapler.HttpResponse;
 import org.kohsuke.stapler.HttpResponses;
 import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerRequest2;
+import org.kohsuke.stapler.StaplerResponse2;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 import org.kohsuke.stapler.interceptor.RequirePOST;
@@ -105,19 +109,19 @@ public final class ApprovalAction implements RunAction2 {
         Authentication authentication = Jenkins.getAuthentication2();
         User user = User.current();
         if (ACL.isAnonymous2(authentication) || user == null) {
-            return HttpResponses.errorWithoutStack(403, "sign in to approve or reject: decisions are recorded by user");
+            return refused(403, "sign in to approve or reject: decisions are recorded by user");
         }
         Approval approval = id == null ? null : approval(id);
         if (approval == null) {
-            return HttpResponses.errorWithoutStack(404, "this run has no approval request '" + id + "'");
+            return refused(404, "this run has no approval request '" + id + "'");
         }
         List<String> groups = authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).distinct().toList();
-        ApprovalDecision decision = new ApprovalDecision(user.getId(), null, groups, verdict,
+        ApprovalDecision decision = new ApprovalDecision(user.getId(), email(user), groups, verdict,
                 comment == null || comment.isBlank() ? null : comment.strip(), Instant.now());
         String refusal = approval.decide(decision);
         run.save();
         if (refusal != null) {
-            return HttpResponses.errorWithoutStack(403, refusal);
+            return refused(403, refusal);
         }
         StepExecution.acceptAll((Consumer<StepExecution>) execution -> {
             if (execution instanceof Waiter waiter && waiter.approvalId().equals(id)) {
@@ -125,6 +129,34 @@ public final class ApprovalAction implements RunAction2 {
             }
         });
         return HttpResponses.redirectTo("../");
+    }
+
+    /**
+     * A page that says why the decision was not taken as given, with the way back to the run: what an approver who
+     * pressed a button sees instead of the servlet container's bare error page. The status stays the error's.
+     */
+    private HttpResponse refused(int status, String why) {
+        String back = run.getUrl();
+        String name = run.getFullDisplayName();
+        return new HttpResponse() {
+            @Override
+            public void generateResponse(StaplerRequest2 req, StaplerResponse2 rsp, Object node) throws IOException {
+                rsp.setStatus(status);
+                rsp.setContentType("text/html;charset=UTF-8");
+                rsp.getWriter().print("<!DOCTYPE html><html><head><title>Approval: " + Util.escape(name) + "</title></head><body>"
+                        + "<h1>Your decision on " + Util.escape(name) + "</h1><p>" + Util.escape(why) + "</p>"
+                        + "<p><a href=\"" + Util.escape(req.getContextPath() + "/" + back) + "\">Back to the run</a></p></body></html>");
+            }
+        };
+    }
+
+    /**
+     * The user's e-mail address, configured or resolved as Jenkins mails them: a commit author given as git's
+     * {@code Name <email>} (as {@code git log --format='%an <%ae>'} prints it) is recognised by it, not by the user id.
+     */
+    private static String email(User user) {
+        Mailer.UserProperty mail = user.getProperty(Mailer.UserProperty.class);
+        return mail == null ? null : Util.fixEmptyAndTrim(mail.getAddress());
     }
 
     @Override
@@ -252,7 +284,7 @@ public final class ApprovalAction implements RunAction2 {
             ApprovalState state = evaluate(decision.decidedAt());
             for (ApprovalState.NotCounted n : state.notCounted()) {
                 if (n.decision().equals(decision)) {
-                    return "your " + decision.verdict().name().toLowerCase(Locale.ROOT) + " does not count: " + n.reason();
+                    return "your " + (decision.verdict() == ApprovalDecision.Verdict.APPROVE ? "approval" : "rejection") + " does not count: " + n.reason();
                 }
             }
             return null;

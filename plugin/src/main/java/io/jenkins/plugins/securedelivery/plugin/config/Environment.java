@@ -4,10 +4,19 @@ import hudson.Extension;
 import hudson.Util;
 import hudson.model.Describable;
 import hudson.model.Descriptor;
+import hudson.util.FormValidation;
+import io.jenkins.plugins.securedelivery.Durations;
+import io.jenkins.plugins.securedelivery.InputException;
+import io.jenkins.plugins.securedelivery.approval.ApprovalPolicy;
+import io.jenkins.plugins.securedelivery.gates.GatePolicy;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
  * A deployment environment: where its overlay lives in the GitOps repository, how to reach that repository, how a
@@ -192,6 +201,68 @@ public final class Environment implements Describable<Environment> {
         this.kubernetesCredentialsId = Util.fixEmptyAndTrim(kubernetesCredentialsId);
     }
 
+    /**
+     * What is wrong with this environment as configured, or null: a missing name or repository, or a policy that does
+     * not parse. Checked when the configuration is saved or applied (JCasC), so a typo in a policy is found by the
+     * administrator who made it, not by the first release that waits on it. A policy given as a file path is read when
+     * a request is made, as the file may be provisioned after the configuration.
+     */
+    String problem() {
+        if (name == null) {
+            return "an environment has no name: give it one (the name steps use, e.g. prod)";
+        }
+        if (repository == null) {
+            return "environment '" + name + "' has no repository: give the GitOps repository's URL";
+        }
+        String approval = approvalPolicyProblem(name, approvalPolicy);
+        if (approval != null) {
+            return approval;
+        }
+        String interval = canaryIntervalProblem(name, canaryInterval);
+        if (interval != null) {
+            return interval;
+        }
+        return gatePolicyProblem(name, gatePolicy);
+    }
+
+    static String canaryIntervalProblem(String environment, String interval) {
+        if (interval == null || Durations.parse(interval).isPresent()) {
+            return null;
+        }
+        return "canaryInterval of environment '" + (environment == null ? "unnamed" : environment) + "': '" + interval
+                + "' is not a positive duration: write it like 30s, 1m or PT30S";
+    }
+
+    static String approvalPolicyProblem(String environment, String policy) {
+        if (policy == null || (!policy.contains("\n") && policy.startsWith("/"))) {
+            return null;
+        }
+        // Unnamed while the form is being filled in: the rules are checked, which environment a whole policy names is not.
+        String key = environment == null ? "unnamed" : environment;
+        String label = "approvalPolicy of environment '" + key + "'";
+        try {
+            ApprovalPolicy parsed = ApprovalPolicy.parse(label, ApprovalPolicy.wholePolicyText(label, key, policy).getBytes(StandardCharsets.UTF_8));
+            if (environment != null) {
+                parsed.forEnvironment(environment);
+            }
+            return null;
+        } catch (InputException e) {
+            return e.getMessage();
+        }
+    }
+
+    static String gatePolicyProblem(String environment, String policy) {
+        if (policy == null) {
+            return null;
+        }
+        try {
+            GatePolicy.parse(policy, "gatePolicy of environment '" + (environment == null ? "unnamed" : environment) + "'");
+            return null;
+        } catch (InputException e) {
+            return e.getMessage();
+        }
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Environment e && Objects.equals(name, e.name) && Objects.equals(repository, e.repository)
@@ -220,6 +291,43 @@ public final class Environment implements Describable<Environment> {
         @Override
         public String getDisplayName() {
             return "Environment";
+        }
+
+        @POST
+        public FormValidation doCheckName(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return Util.fixEmptyAndTrim(value) == null ? FormValidation.error("Required: the name steps use, e.g. prod") : FormValidation.ok();
+        }
+
+        @POST
+        public FormValidation doCheckRepository(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return Util.fixEmptyAndTrim(value) == null ? FormValidation.error("Required: the GitOps repository's URL") : FormValidation.ok();
+        }
+
+        @POST
+        public FormValidation doCheckApprovalPolicy(@QueryParameter String value, @QueryParameter String name) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            String problem = approvalPolicyProblem(environmentName(name), Util.fixEmptyAndTrim(value));
+            return problem == null ? FormValidation.ok() : FormValidation.error(problem);
+        }
+
+        @POST
+        public FormValidation doCheckCanaryInterval(@QueryParameter String value, @QueryParameter String name) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            String problem = canaryIntervalProblem(environmentName(name), Util.fixEmptyAndTrim(value));
+            return problem == null ? FormValidation.ok() : FormValidation.error(problem);
+        }
+
+        @POST
+        public FormValidation doCheckGatePolicy(@QueryParameter String value, @QueryParameter String name) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            String problem = gatePolicyProblem(environmentName(name), Util.fixEmptyAndTrim(value));
+            return problem == null ? FormValidation.ok() : FormValidation.error(problem);
+        }
+
+        private static String environmentName(String name) {
+            return Util.fixEmptyAndTrim(name);
         }
     }
 }

@@ -2,9 +2,12 @@ package io.jenkins.plugins.securedelivery.plugin.config;
 
 import hudson.Extension;
 import hudson.ExtensionList;
+import hudson.model.Descriptor;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import jenkins.model.GlobalConfiguration;
 import net.sf.json.JSONObject;
 import org.jenkinsci.Symbol;
@@ -39,13 +42,20 @@ public final class SecureDeliveryConfiguration extends GlobalConfiguration {
      * first, a list emptied on the page is saved empty instead of keeping its old entries.
      */
     @Override
-    public boolean configure(StaplerRequest2 req, JSONObject json) {
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws Descriptor.FormException {
+        List<Environment> before = environments;
         environments = new ArrayList<>();
         registries = new ArrayList<>();
         signingProfiles = new ArrayList<>();
         prometheusEndpoints = new ArrayList<>();
         webhooks = new ArrayList<>();
-        req.bindJSON(this, json);
+        try {
+            req.bindJSON(this, json);
+        } catch (IllegalArgumentException e) {
+            environments = before;
+            load();
+            throw new Descriptor.FormException("Secure Delivery: " + e.getMessage(), "environments");
+        }
         save();
         return true;
     }
@@ -58,9 +68,25 @@ public final class SecureDeliveryConfiguration extends GlobalConfiguration {
         return List.copyOf(environments);
     }
 
+    /**
+     * Refuses, naming the environment and the field, an environment without name or repository, a name given twice,
+     * or a policy that does not parse (JCasC reports the message and applies nothing; the form shows it).
+     */
     @DataBoundSetter
     public void setEnvironments(List<Environment> environments) {
-        this.environments = copy(environments);
+        List<Environment> checked = copy(environments);
+        Set<String> names = new HashSet<>();
+        for (Environment environment : checked) {
+            String problem = environment.problem();
+            if (problem != null) {
+                throw new IllegalArgumentException("secureDelivery.environments: " + problem);
+            }
+            if (!names.add(environment.getName())) {
+                throw new IllegalArgumentException("secureDelivery.environments: environment '" + environment.getName()
+                        + "' is configured twice: steps could not tell which one they name; give each environment a different name");
+            }
+        }
+        this.environments = checked;
         save();
     }
 
