@@ -277,6 +277,14 @@ class SecureDeliveryPluginIT {
         assertThat(build.result()).isEqualTo("FAILURE");
         assertThat(build.console()).contains("verification of " + image + "@" + imageDigest + " FAILED")
                 .doesNotContain("promoting anyway");
+
+        // and the run records the failed verification as failed, on the run page and at api/json, never as verified
+        JsonNode signatures = build.exported("signatures");
+        assertThat(signatures).hasSize(2);
+        assertThat(signatures.get(1).path("kind").asText()).isEqualTo("VERIFICATION_FAILED");
+        assertThat(signatures.get(1).path("predicateType").isNull()).isTrue();
+        assertThat(controller.get("job/stranger/" + build.number() + "/")).contains("Verification FAILED")
+                .doesNotContain("Verified " + image);
     }
 
     @Test
