@@ -318,6 +318,11 @@ class SecureDeliveryPluginIT {
         assertThat(promotions).hasSize(3);
         assertThat(promotions.get(2).path("rollbackOf").asText()).isEqualTo(commits.get(1).getName());
         assertThat(build.exported("metrics").get(0).path("deployments").asInt()).isEqualTo(2);
+        // and the run page shows the figures rounded, as the text output prints them, not as raw doubles and ISO durations
+        assertThat(controller.get("job/rollback/" + build.number() + "/"))
+                .containsPattern("DORA metrics of dev from \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ to ")
+                .containsPattern("2 deployments \\(\\d+\\.\\d\\d a week\\)")
+                .containsPattern("change failure rate \\d+\\.\\d%");
     }
 
     @Test
