@@ -208,7 +208,7 @@ class WaitingStepsIT {
 
         // then the admin's approval was refused, saying why; the others' counted
         assertThat(self.statusCode()).isEqualTo(403);
-        assertThat(self.body()).contains("no self-approval").contains("started the run");
+        assertThat(self.body()).contains("your approval does not count: no self-approval").contains("started the run");
         assertThat(alice.statusCode()).as(alice.body()).isEqualTo(302);
         assertThat(bob.statusCode()).as(bob.body()).isEqualTo(302);
         // and the build went on with the approvers returned

@@ -252,7 +252,7 @@ public final class ApprovalAction implements RunAction2 {
             ApprovalState state = evaluate(decision.decidedAt());
             for (ApprovalState.NotCounted n : state.notCounted()) {
                 if (n.decision().equals(decision)) {
-                    return "your " + decision.verdict().name().toLowerCase(Locale.ROOT) + " does not count: " + n.reason();
+                    return (decision.verdict() == ApprovalDecision.Verdict.APPROVE ? "your approval" : "your rejection") + " does not count: " + n.reason();
                 }
             }
             return null;
