@@ -248,6 +248,35 @@ class WaitingStepsIT {
     }
 
     @Test
+    void cancelsAWaitingApprovalWhenTheRunIsAbortedAndSaysWhoAbortedIt() throws Exception {
+        // given a release waiting for approval to prod inside a try/finally
+        controller.createPipeline("abort-approval", """
+                try {
+                  requestApproval(environment: 'prod', images: ['%s'], ticket: 'CHG-9', commitAuthor: 'carol',
+                                  sourceCommit: '4f1b2c3d4e5f60718293a4b5c6d7e8f901234567')
+                  echo 'promoting'
+                } finally {
+                  echo 'cleanup ran'
+                }
+                """.formatted(IMAGE));
+        int number = controller.trigger("abort-approval", BUILD_TIMEOUT);
+        awaitPendingApproval("abort-approval", number);
+
+        // when the admin aborts the run while it waits
+        controller.post("job/abort-approval/" + number + "/stop", null, "");
+        Controller.Build build = controller.await("abort-approval", number, BUILD_TIMEOUT);
+
+        // then the run is ABORTED, the finally block ran, and the request is CANCELLED saying who aborted it, in words
+        assertThat(build.result()).as(build.console()).isEqualTo("ABORTED");
+        assertThat(build.console()).contains("cleanup ran").doesNotContain("promoting");
+        JsonNode approval = build.exported("approvals").get(0);
+        assertThat(approval.path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(approval.path("reason").asText()).isEqualTo("the run was stopped while waiting: Aborted by " + ADMIN)
+                .doesNotContain("Exception");
+        assertThat(controller.get("job/abort-approval/" + number + "/")).contains("Aborted by " + ADMIN).doesNotContain("FlowInterruptedException");
+    }
+
+    @Test
     void takesFabric8AndOkHttpFromTheApiPluginsOrBundlesThemWhenTheControllerLacksThem() throws Exception {
         // given the controller's plugins
         boolean provided = PluginPackage.installed(Path.of(System.getenv("JENKINS_PLUGINS"))).keySet().containsAll(PluginPackage.SUBSTITUTABLE);
