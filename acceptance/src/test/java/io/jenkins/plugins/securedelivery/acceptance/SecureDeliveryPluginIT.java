@@ -546,7 +546,7 @@ class SecureDeliveryPluginIT {
         assertThat(build.console())
                 .contains("wrong kind: credentials 'gitops' (signing key) are a Username with password credential, "
                         + "but the signing key must be a Secret file credential")
-                .contains("missing: credentials 'nobody-stored-this' (signing key) were not found as FileCredentials")
+                .contains("missing: credentials 'nobody-stored-this' (signing key) were not found for wrong-kind: add a Secret file credential with that id")
                 .contains("text: credentials 'cosign-password' (public key) are a Secret text credential, "
                         + "but the public key must be a Secret file credential");
         // and no secret of the credential found was shown
