@@ -22,6 +22,7 @@ import io.jenkins.plugins.securedelivery.canary.SeenVerdict;
 import io.jenkins.plugins.securedelivery.canary.WatchSettings;
 import io.jenkins.plugins.securedelivery.canary.WatchState;
 import io.jenkins.plugins.securedelivery.gitops.GitCredentials;
+import io.jenkins.plugins.securedelivery.metrics.DoraFormat;
 import io.jenkins.plugins.securedelivery.plugin.actions.CanaryAction;
 import io.jenkins.plugins.securedelivery.plugin.config.Environment;
 import io.jenkins.plugins.securedelivery.plugin.config.PrometheusEndpoint;
@@ -190,7 +191,7 @@ final class CanaryWatchExecution extends StepExecution {
             state = WatchState.start(w.resource).toJson();
         }
         listener.getLogger().println("Watching " + w.resource.display() + " through " + w.cluster + ", every "
-                + w.settings.interval() + " for at most " + w.settings.timeout() + "; " + w.describeAnalysis() + "; "
+                + DoraFormat.human(w.settings.interval()) + " for at most " + DoraFormat.human(w.settings.timeout()) + "; " + w.describeAnalysis() + "; "
                 + (w.git == null ? "no rollback in git" : "a failure is rolled back in " + w.git));
         schedule(Duration.ZERO);
         return false;
