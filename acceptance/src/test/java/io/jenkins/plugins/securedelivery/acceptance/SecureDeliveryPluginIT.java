@@ -320,7 +320,7 @@ class SecureDeliveryPluginIT {
         assertThat(build.exported("metrics").get(0).path("deployments").asInt()).isEqualTo(2);
         // and the run page shows the figures rounded, as the text output prints them, not as raw doubles and ISO durations
         assertThat(controller.get("job/rollback/" + build.number() + "/"))
-                .containsPattern("DORA metrics of dev from \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ to ")
+                .containsPattern("DORA metrics of dev from \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:00Z to ")
                 .containsPattern("2 deployments \\(\\d+\\.\\d\\d a week\\)")
                 .containsPattern("change failure rate \\d+\\.\\d%");
     }
