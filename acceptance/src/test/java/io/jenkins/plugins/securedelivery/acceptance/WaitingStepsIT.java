@@ -248,6 +248,24 @@ class WaitingStepsIT {
     }
 
     @Test
+    void refusesAWatchWithoutAnEnvironmentToRollBackSayingRollbackFalseOnlyWatches() throws Exception {
+        // given a watch that names its cluster but no environment, and so nowhere to roll a failure back
+        controller.createPipeline("no-rollback-env", """
+                waitForCanary(rollout: 'checkout', namespace: 'shop', kubeconfigCredentialsId: 'nobody-stored-this',
+                              kubernetesUrl: 'https://127.0.0.1:1')
+                echo 'watching'
+                """);
+
+        // when
+        Controller.Build build = controller.build("no-rollback-env", BUILD_TIMEOUT);
+
+        // then it fails at once, saying why an environment is needed and how to only watch
+        assertThat(build.result()).isEqualTo("FAILURE");
+        assertThat(build.console()).contains("waitForCanary rolls a failed canary back in git, which needs environment:")
+                .contains("rollback: false to only watch").doesNotContain("watching").doesNotContain("\tat ");
+    }
+
+    @Test
     void cancelsAWaitingApprovalWhenTheRunIsAbortedAndSaysWhoAbortedIt() throws Exception {
         // given a release waiting for approval to prod inside a try/finally
         controller.createPipeline("abort-approval", """
