@@ -47,4 +47,17 @@ public final class Durations {
         }
         return duration.isZero() || duration.isNegative() ? Optional.empty() : Optional.of(duration);
     }
+
+    /** A length as users write it, in the largest unit it is a whole number of (5m, 30s, 90s, 2h, 500ms): {@link #parse} reads it back. */
+    public static String text(Duration duration) {
+        long millis = duration.toMillis();
+        long[] sizes = {7 * 86_400_000L, 86_400_000L, 3_600_000L, 60_000L, 1_000L};
+        String[] units = {"w", "d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (millis != 0 && millis % sizes[i] == 0) {
+                return millis / sizes[i] + units[i];
+            }
+        }
+        return millis + "ms";
+    }
 }

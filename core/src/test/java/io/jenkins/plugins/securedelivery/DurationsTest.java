@@ -24,6 +24,18 @@ class DurationsTest {
     }
 
     @Test
+    void writesALengthInTheLargestWholeUnitSoParseReadsItBack() {
+        assertThat(Durations.text(Duration.ofMinutes(5))).isEqualTo("5m");
+        assertThat(Durations.text(Duration.ofSeconds(90))).isEqualTo("90s");
+        assertThat(Durations.text(Duration.ofHours(1))).isEqualTo("1h");
+        assertThat(Durations.text(Duration.ofDays(14))).isEqualTo("2w");
+        assertThat(Durations.text(Duration.ofMillis(1500))).isEqualTo("1500ms");
+        for (String text : new String[] {"5m", "90s", "1h", "3d", "2w", "250ms"}) {
+            assertThat(Durations.text(Durations.parse(text).orElseThrow())).isEqualTo(text);
+        }
+    }
+
+    @Test
     void anythingElseIsNotALengthSoTheCallerCanSaySo() {
         assertThat(Durations.parse("0s")).isEmpty();
         assertThat(Durations.parse("PT-5S")).isEmpty();

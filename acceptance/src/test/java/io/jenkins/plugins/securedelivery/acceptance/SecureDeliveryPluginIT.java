@@ -277,6 +277,14 @@ class SecureDeliveryPluginIT {
         assertThat(build.result()).isEqualTo("FAILURE");
         assertThat(build.console()).contains("verification of " + image + "@" + imageDigest + " FAILED")
                 .doesNotContain("promoting anyway");
+
+        // and the run records the failed verification as failed, on the run page and at api/json, never as verified
+        JsonNode signatures = build.exported("signatures");
+        assertThat(signatures).hasSize(2);
+        assertThat(signatures.get(1).path("kind").asText()).isEqualTo("VERIFICATION_FAILED");
+        assertThat(signatures.get(1).path("predicateType").isNull()).isTrue();
+        assertThat(controller.get("job/stranger/" + build.number() + "/")).contains("Verification FAILED")
+                .doesNotContain("Verified " + image);
     }
 
     @Test
@@ -310,6 +318,11 @@ class SecureDeliveryPluginIT {
         assertThat(promotions).hasSize(3);
         assertThat(promotions.get(2).path("rollbackOf").asText()).isEqualTo(commits.get(1).getName());
         assertThat(build.exported("metrics").get(0).path("deployments").asInt()).isEqualTo(2);
+        // and the run page shows the figures rounded, as the text output prints them, not as raw doubles and ISO durations
+        assertThat(controller.get("job/rollback/" + build.number() + "/"))
+                .containsPattern("DORA metrics of dev from \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:00Z to ")
+                .containsPattern("2 deployments \\(\\d+\\.\\d\\d a week\\)")
+                .containsPattern("change failure rate \\d+\\.\\d%");
     }
 
     @Test
@@ -533,7 +546,7 @@ class SecureDeliveryPluginIT {
         assertThat(build.console())
                 .contains("wrong kind: credentials 'gitops' (signing key) are a Username with password credential, "
                         + "but the signing key must be a Secret file credential")
-                .contains("missing: credentials 'nobody-stored-this' (signing key) were not found as FileCredentials")
+                .contains("missing: credentials 'nobody-stored-this' (signing key) were not found for wrong-kind: add a Secret file credential with that id")
                 .contains("text: credentials 'cosign-password' (public key) are a Secret text credential, "
                         + "but the public key must be a Secret file credential");
         // and no secret of the credential found was shown

@@ -209,7 +209,7 @@ class WaitingStepsIT {
 
         // then the admin's approval was refused, saying why; the others' counted
         assertThat(self.statusCode()).isEqualTo(403);
-        assertThat(self.body()).contains("no self-approval").contains("started the run");
+        assertThat(self.body()).contains("your approval does not count: no self-approval").contains("started the run");
         assertThat(alice.statusCode()).as(alice.body()).isEqualTo(302);
         assertThat(bob.statusCode()).as(bob.body()).isEqualTo(302);
         // and the build went on with the approvers returned
@@ -274,6 +274,53 @@ class WaitingStepsIT {
         // then it is refused at once, never left pending
         assertThat(build.result()).isEqualTo("FAILURE");
         assertThat(build.console()).contains("has no change ticket").doesNotContain("waiting");
+    }
+
+    @Test
+    void refusesAWatchWithoutAnEnvironmentToRollBackSayingRollbackFalseOnlyWatches() throws Exception {
+        // given a watch that names its cluster but no environment, and so nowhere to roll a failure back
+        controller.createPipeline("no-rollback-env", """
+                waitForCanary(rollout: 'checkout', namespace: 'shop', kubeconfigCredentialsId: 'nobody-stored-this',
+                              kubernetesUrl: 'https://127.0.0.1:1')
+                echo 'watching'
+                """);
+
+        // when
+        Controller.Build build = controller.build("no-rollback-env", BUILD_TIMEOUT);
+
+        // then it fails at once, saying why an environment is needed and how to only watch
+        assertThat(build.result()).isEqualTo("FAILURE");
+        assertThat(build.console()).contains("waitForCanary rolls a failed canary back in git, which needs environment:")
+                .contains("rollback: false to only watch").doesNotContain("watching").doesNotContain("\tat ");
+    }
+
+    @Test
+    void cancelsAWaitingApprovalWhenTheRunIsAbortedAndSaysWhoAbortedIt() throws Exception {
+        // given a release waiting for approval to prod inside a try/finally
+        controller.createPipeline("abort-approval", """
+                try {
+                  requestApproval(environment: 'prod', images: ['%s'], ticket: 'CHG-9', commitAuthor: 'carol',
+                                  sourceCommit: '4f1b2c3d4e5f60718293a4b5c6d7e8f901234567')
+                  echo 'promoting'
+                } finally {
+                  echo 'cleanup ran'
+                }
+                """.formatted(IMAGE));
+        int number = controller.trigger("abort-approval", BUILD_TIMEOUT);
+        awaitPendingApproval("abort-approval", number);
+
+        // when the admin aborts the run while it waits
+        controller.post("job/abort-approval/" + number + "/stop", null, "");
+        Controller.Build build = controller.await("abort-approval", number, BUILD_TIMEOUT);
+
+        // then the run is ABORTED, the finally block ran, and the request is CANCELLED saying who aborted it, in words
+        assertThat(build.result()).as(build.console()).isEqualTo("ABORTED");
+        assertThat(build.console()).contains("cleanup ran").doesNotContain("promoting");
+        JsonNode approval = build.exported("approvals").get(0);
+        assertThat(approval.path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(approval.path("reason").asText()).isEqualTo("the run was stopped while waiting: Aborted by " + ADMIN)
+                .doesNotContain("Exception");
+        assertThat(controller.get("job/abort-approval/" + number + "/")).contains("Aborted by " + ADMIN).doesNotContain("FlowInterruptedException");
     }
 
     @Test

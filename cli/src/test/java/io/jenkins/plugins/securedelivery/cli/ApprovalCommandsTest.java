@@ -78,7 +78,7 @@ class ApprovalCommandsTest {
         CommandLineRun run = check(decisions);
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.out()).contains("not counted carol approve at 2026-11-24T09:20:00Z: no self-approval: carol is the commit author");
+        assertThat(run.out()).contains("not counted carol approved at 2026-11-24T09:20:00Z: no self-approval: carol is the commit author");
     }
 
     @Test

@@ -66,8 +66,8 @@ public record ApprovalState(Status status, String environment, int required, Lis
                     .append(approval.comment() == null ? "" : ": " + approval.comment()).append('\n');
         }
         for (NotCounted n : notCounted) {
-            text.append("  not counted ").append(n.decision().approver()).append(' ')
-                    .append(n.decision().verdict().name().toLowerCase(java.util.Locale.ROOT)).append(" at ").append(n.decision().decidedAt())
+            text.append("  not counted ").append(n.decision().approver())
+                    .append(n.decision().verdict() == ApprovalDecision.Verdict.APPROVE ? " approved" : " rejected").append(" at ").append(n.decision().decidedAt())
                     .append(": ").append(n.reason()).append('\n');
         }
         return text.toString();

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.securedelivery.canary;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.securedelivery.Durations;
 import io.jenkins.plugins.securedelivery.canary.CanaryResult.Status;
 import io.jenkins.plugins.securedelivery.canary.Observation.Stage;
 import io.jenkins.plugins.securedelivery.gitops.PromotionResult;
@@ -145,7 +146,7 @@ public final class CanaryWatch {
                     null, null, now);
         }
         if (timedOut(now)) {
-            return done(Status.TIMED_OUT, "no canary of " + what() + " started within " + settings.timeout() + " (last"
+            return done(Status.TIMED_OUT, "no canary of " + what() + " started within " + Durations.text(settings.timeout()) + " (last"
                     + " seen: " + seen.summary() + ")", null, null, now);
         }
         return again();
@@ -169,7 +170,7 @@ public final class CanaryWatch {
                 break;
         }
         if (timedOut(now)) {
-            return done(Status.TIMED_OUT, what() + " did not finish within " + settings.timeout() + "; it was left as it"
+            return done(Status.TIMED_OUT, what() + " did not finish within " + Durations.text(settings.timeout()) + "; it was left as it"
                     + " is (" + seen.summary() + "): promote or abort it by hand", null, null, now);
         }
         if (!seen.stage().analysed()) {
@@ -293,7 +294,7 @@ public final class CanaryWatch {
                 state = state.observed("the Kubernetes API could not be read (" + apiAnswer(e) + "); trying again");
                 if (timedOut(now)) {
                     return done(Status.TIMED_OUT, "the Kubernetes API could not be read until the timeout of "
-                            + settings.timeout() + " (" + apiAnswer(e) + ")", null, null, now);
+                            + Durations.text(settings.timeout()) + " (" + apiAnswer(e) + ")", null, null, now);
                 }
                 return again();
         }

@@ -146,6 +146,11 @@ public final class EvidenceBundle {
         List<String> names = new ArrayList<>();
         for (EvidenceFile file : files) {
             Path earlier = sources.putIfAbsent(file.name(), file.source());
+            if (earlier != null && earlier.toAbsolutePath().normalize().equals(file.source().toAbsolutePath().normalize())) {
+                // The same file given twice (a gate verdict also matched by files: '**/*.json') is bundled once, in its first
+                // role: gates and approvals are added before files, so it stays listed as a verdict or record.
+                continue;
+            }
             if (earlier != null) {
                 throw new EvidenceInputException(file.source().toString(), "its name in the bundle, '" + file.name()
                         + "', is also the name of " + earlier, "give each file once, or rename one of them");

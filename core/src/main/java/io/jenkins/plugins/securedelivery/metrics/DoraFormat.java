@@ -105,22 +105,22 @@ public enum DoraFormat {
         private static String rollbacksNote(int rollbacks) {
             return rollbacks == 0 ? "" : "; " + rollbacks + " rollbacks in the window, not counted as deployments";
         }
+    }
 
-        /** 3d 4h, 2h 10m, 4m 5s, 12s: the two largest units, enough to read a lead time at a glance. */
-        static String human(Duration d) {
-            long s = d.getSeconds();
-            long days = s / 86_400;
-            long hours = s % 86_400 / 3_600;
-            long minutes = s % 3_600 / 60;
-            long seconds = s % 60;
-            if (days > 0) {
-                return days + "d " + hours + "h";
-            }
-            if (hours > 0) {
-                return hours + "h " + minutes + "m";
-            }
-            return minutes > 0 ? minutes + "m " + seconds + "s" : seconds + "s";
+    /** 3d 4h, 2h 10m, 4m 5s, 12s: the two largest units, enough to read a lead time at a glance (also on the run page). */
+    public static String human(Duration d) {
+        long s = d.getSeconds();
+        long days = s / 86_400;
+        long hours = s % 86_400 / 3_600;
+        long minutes = s % 3_600 / 60;
+        long seconds = s % 60;
+        if (days > 0) {
+            return days + "d " + hours + "h";
         }
+        if (hours > 0) {
+            return hours + "h " + minutes + "m";
+        }
+        return minutes > 0 ? minutes + "m " + seconds + "s" : seconds + "s";
     }
 
     private static final class Json {

@@ -55,7 +55,7 @@ public record Window(Instant from, Instant to) {
             }
             return new Window(LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant(), now);
         } catch (DateTimeParseException | ArithmeticException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("--since '" + since + "' is neither a length (90d, 12h, 4w, P90D) nor a "
+            throw new IllegalArgumentException("since '" + since + "' is neither a length (90d, 12h, 4w, P90D) nor a "
                     + "start date or instant in the past (2026-09-01, 2026-09-01T00:00:00Z)", e);
         }
     }

@@ -39,7 +39,7 @@ public final class PredicateTypes {
         } catch (URISyntaxException | NullPointerException e) {
             // Falls through to the error below.
         }
-        throw new SigningInputException("--type " + type, "not a known predicate type nor an absolute URI",
+        throw new SigningInputException("type '" + type + "'", "not a known predicate type nor an absolute URI",
                 "use one of " + String.join(", ", new java.util.TreeSet<>(NAMES.keySet())) + ", or a URI such as https://example.com/my-predicate/v1");
     }
 }

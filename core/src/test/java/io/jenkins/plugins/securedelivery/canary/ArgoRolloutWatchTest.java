@@ -307,7 +307,7 @@ class ArgoRolloutWatchTest {
 
         assertThat(result.status()).isEqualTo(Status.TIMED_OUT);
         assertThat(result.passed()).isFalse();
-        assertThat(result.reason()).contains("did not finish within PT3M").contains("Paused, step 2/4");
+        assertThat(result.reason()).contains("did not finish within 3m").contains("Paused, step 2/4");
         assertThat(argo.rollout(NAME).at("/status/abort").isMissingNode()).isTrue();
     }
 

@@ -76,6 +76,40 @@ class EvidenceBundleTest {
     }
 
     @Test
+    void aGateVerdictAlsoMatchedByTheFilesIsBundledOnceAsAVerdict() throws Exception {
+        // given the gate verdict listed as a gate and again among the files, as a pattern like '**/*.json' matches it
+        EvidenceBundle.Request base = EvidenceFixtures.request(workspace);
+        EvidenceFile verdict = base.gates().get(0);
+        List<EvidenceFile> files = new java.util.ArrayList<>(base.files());
+        files.add(new EvidenceFile(verdict.name(), workspace.resolve("gates/../gates/coverage.json")));
+        EvidenceBundle.Request request = new EvidenceBundle.Request(base.image(), base.sourceRepository(), base.sourceCommit(),
+                base.runUrl(), base.created(), files, base.gates(), base.approvals());
+
+        // when
+        EvidenceBundle.Created created = EvidenceBundle.create(request, key, temp.resolve("evidence.zip"));
+
+        // then it is in the bundle once, listed as a gate verdict, and the bundle verifies
+        assertThat(created.manifest().files()).extracting(EvidenceManifest.FileEntry::name).containsOnlyOnce("gates/coverage.json");
+        assertThat(created.manifest().gates()).containsExactly("gates/coverage.json");
+        assertThat(EvidenceBundle.verify(created.bundle(), publicKey, IMAGE).passed()).isTrue();
+    }
+
+    @Test
+    void twoDifferentFilesUnderOneNameAreRefused() throws Exception {
+        // given another file given the gate verdict's name in the bundle
+        EvidenceBundle.Request base = EvidenceFixtures.request(workspace);
+        List<EvidenceFile> files = new java.util.ArrayList<>(base.files());
+        files.add(new EvidenceFile("gates/coverage.json", workspace.resolve("Dockerfile")));
+        EvidenceBundle.Request request = new EvidenceBundle.Request(base.image(), base.sourceRepository(), base.sourceCommit(),
+                base.runUrl(), base.created(), files, base.gates(), base.approvals());
+
+        // when / then
+        assertThatThrownBy(() -> EvidenceBundle.create(request, key, temp.resolve("evidence.zip")))
+                .isInstanceOf(EvidenceInputException.class).hasMessageContaining("'gates/coverage.json', is also the name of");
+        assertThat(temp.resolve("evidence.zip")).doesNotExist();
+    }
+
+    @Test
     void theSignedManifestIsADsseEnvelopeOfTheEvidenceManifestType() throws Exception {
         TreeMap<String, byte[]> entries = EvidenceFixtures.entries(create());
 

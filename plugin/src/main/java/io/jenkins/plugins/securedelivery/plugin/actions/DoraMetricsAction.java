@@ -1,7 +1,12 @@
 package io.jenkins.plugins.securedelivery.plugin.actions;
 
 import hudson.model.Run;
+import io.jenkins.plugins.securedelivery.metrics.DoraFormat;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import org.kohsuke.stapler.export.Exported;
 import org.kohsuke.stapler.export.ExportedBean;
 
@@ -87,6 +92,23 @@ public final class DoraMetricsAction extends RunRecord<DoraMetricsAction.Figures
         @Exported(visibility = 3)
         public String getTimeToRestoreMedian() {
             return timeToRestoreMedian;
+        }
+
+        /** The run page's sentence: figures rounded and durations in hours and minutes, as the step's text output prints them. */
+        public String getSummary() {
+            return "DORA metrics of " + environment + " from " + day(from) + " to " + day(to) + ": " + deployments + " deployments ("
+                    + (deploymentsPerWeek == null ? "unknown" : String.format(Locale.ROOT, "%.2f", deploymentsPerWeek)) + " a week), "
+                    + "lead time " + duration(leadTimeMedian) + ", change failure rate "
+                    + (changeFailureRate == null ? "unknown" : String.format(Locale.ROOT, "%.1f%%", changeFailureRate * 100))
+                    + ", time to restore " + duration(timeToRestoreMedian);
+        }
+
+        private static String day(String instant) {
+            return instant == null ? "?" : Instant.parse(instant).truncatedTo(ChronoUnit.MINUTES).toString();
+        }
+
+        private static String duration(String iso) {
+            return iso == null ? "unknown" : DoraFormat.human(Duration.parse(iso));
         }
     }
 }

@@ -23,9 +23,9 @@ public final class SignatureAction extends RunRecord<SignatureAction.Signature> 
         return "Signatures";
     }
 
-    /** What the step did to the image. */
+    /** What the step did to the image; a verification that failed is recorded too, so the run page never shows it as passed. */
     public enum Kind {
-        SIGNED, ATTESTED, VERIFIED
+        SIGNED, ATTESTED, VERIFIED, VERIFICATION_FAILED
     }
 
     @ExportedBean
@@ -66,7 +66,7 @@ public final class SignatureAction extends RunRecord<SignatureAction.Signature> 
             return keyId;
         }
 
-        /** The attestation's predicate type; for verification, the attestations that were required. */
+        /** The attestation's predicate type; for verification, the attestations that were required (null when none were). */
         @Exported(visibility = 3)
         public String getPredicateType() {
             return predicateType;

@@ -33,7 +33,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import jenkins.model.CauseOfInterruption;
 import jenkins.util.Timer;
+import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
@@ -166,10 +169,18 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
         Run<?, ?> run = getContext().get(Run.class);
         ApprovalAction.Approval approval = ApprovalAction.find(run, id);
         if (approval != null) {
-            approval.cancel("the run was stopped while waiting: " + cause);
+            approval.cancel("the run was stopped while waiting: " + why(cause));
             run.save();
         }
         getContext().onFailure(cause);
+    }
+
+    /** Who or what stopped the run, as Jenkins words it ("Aborted by alice", "Timeout has been exceeded"), not an exception's class. */
+    static String why(Throwable cause) {
+        if (cause instanceof FlowInterruptedException interrupted && !interrupted.getCauses().isEmpty()) {
+            return interrupted.getCauses().stream().map(CauseOfInterruption::getShortDescription).collect(Collectors.joining("; "));
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
     @Override

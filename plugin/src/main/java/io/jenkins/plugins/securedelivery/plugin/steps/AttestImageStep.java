@@ -81,7 +81,7 @@ public final class AttestImageStep extends ImageSigningStep {
             try {
                 predicateType = PredicateTypes.resolve(step.type);
             } catch (RuntimeException e) {
-                throw new AbortException("type: '" + step.type + "': " + e.getMessage());
+                throw new AbortException("attestImage: " + e.getMessage());
             }
             Request request = new Request(step.getImage(), predicateType, step.predicate,
                     RegistryAccess.forImage(run, step.getImage(), step.getOciLayout()),

@@ -7,6 +7,7 @@ import hudson.AbortException;
 import hudson.model.Computer;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.securedelivery.Durations;
 import io.jenkins.plugins.securedelivery.canary.CanaryAnalysis;
 import io.jenkins.plugins.securedelivery.canary.CanaryPolicy;
 import io.jenkins.plugins.securedelivery.canary.CanaryResource;
@@ -190,7 +191,7 @@ final class CanaryWatchExecution extends StepExecution {
             state = WatchState.start(w.resource).toJson();
         }
         listener.getLogger().println("Watching " + w.resource.display() + " through " + w.cluster + ", every "
-                + w.settings.interval() + " for at most " + w.settings.timeout() + "; " + w.describeAnalysis() + "; "
+                + Durations.text(w.settings.interval()) + " for at most " + Durations.text(w.settings.timeout()) + "; " + w.describeAnalysis() + "; "
                 + (w.git == null ? "no rollback in git" : "a failure is rolled back in " + w.git));
         schedule(Duration.ZERO);
         return false;
@@ -383,6 +384,10 @@ final class CanaryWatchExecution extends StepExecution {
             }
             String prometheusName = request.prometheus() != null ? request.prometheus() : environment == null ? null : environment.getCanaryPrometheus();
             CanaryAnalysis analysis = analysis(run, policy, prometheusName);
+            if (request.rollback() && request.environment() == null) {
+                throw new AbortException("waitForCanary rolls a failed canary back in git, which needs environment: 'prod' (an environment "
+                        + "of the global configuration, whose GitOps repository is rolled back): give it, or rollback: false to only watch");
+            }
             GitAccess git = request.rollback() ? GitAccess.resolve(run, request.environment(), request.repository(),
                     request.credentialsId(), request.branch(), request.overlayPath()) : null;
             return new Watching(resource, connect(run, request, environment), analysis, prometheusName, settings, git);

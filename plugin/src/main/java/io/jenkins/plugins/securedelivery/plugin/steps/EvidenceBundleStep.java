@@ -298,7 +298,8 @@ public final class EvidenceBundleStep extends ImageSigningStep {
                 throw new AbortException("evidenceBundle: the bundle written for " + image + " does not verify with "
                         + (request.publicKey() == null ? "its own key" : request.publicKeyName()) + ", so it was deleted:\n" + report.summary());
             }
-            listener.getLogger().println("wrote " + created.manifest().files().size() + " files of evidence for "
+            int count = created.manifest().files().size();
+            listener.getLogger().println("wrote " + count + (count == 1 ? " file" : " files") + " of evidence for "
                     + created.manifest().imageName() + "@" + created.manifest().imageDigest() + " to " + request.output()
                     + " (" + created.sha256() + "), verified with key " + verifier.hint());
             String pushedTo = null;

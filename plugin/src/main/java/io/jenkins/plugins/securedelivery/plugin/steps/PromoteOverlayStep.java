@@ -183,7 +183,7 @@ public final class PromoteOverlayStep extends GitOpsStep {
                 try {
                     ImagePin.parse(image);
                 } catch (IllegalArgumentException e) {
-                    throw new AbortException("images: '" + image + "': " + e.getMessage() + ": write NAME=REF@sha256:<64 hex>");
+                    throw new AbortException("promoteOverlay: images: " + e.getMessage());
                 }
             }
             Instant committedAt = null;

@@ -76,9 +76,8 @@ final class StepCredentials {
                     + " credential, but the " + purpose + " must be a " + kindNames(kinds) + " credential: store it as one under that id, "
                     + "or give the id of one that is");
         }
-        String names = String.join(" or ", kinds.stream().map(Class::getSimpleName).toList());
-        return new AbortException("credentials '" + id + "' (" + purpose + ") were not found as " + names + " for "
-                + run.getParent().getFullName() + ": add them in the job's folder or globally, with that id and kind");
+        return new AbortException("credentials '" + id + "' (" + purpose + ") were not found for " + run.getParent().getFullName()
+                + ": add a " + kindNames(kinds) + " credential with that id in the job's folder or globally");
     }
 
     /** The kinds as the credentials page names them ("Secret file"): the display names of the installed kinds that are one. */

@@ -162,9 +162,10 @@ public final class VerifyImageStep extends Step {
             Request request = new Request(step.image, RegistryAccess.forImage(run, step.image, step.ociLayout), keyName, key,
                     step.certificateIdentity, step.certificateOidcIssuer, step.trustedRoot, required);
             Outcome outcome = workspace.act(new Verify(request, listener));
-            SignatureAction.record(run, new SignatureAction.Signature(SignatureAction.Kind.VERIFIED,
+            SignatureAction.record(run, new SignatureAction.Signature(
+                    outcome.passed() ? SignatureAction.Kind.VERIFIED : SignatureAction.Kind.VERIFICATION_FAILED,
                     RegistryAccess.reference(step.image).withDigest(outcome.digest()).toString(), outcome.digest(),
-                    outcome.policy(), String.join(",", required)));
+                    outcome.policy(), required.isEmpty() ? null : String.join(",", required)));
             if (!outcome.passed()) {
                 throw new AbortException("verification of " + step.image + " FAILED: " + String.join("; ", outcome.reasons()));
             }
