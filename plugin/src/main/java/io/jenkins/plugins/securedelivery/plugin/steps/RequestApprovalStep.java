@@ -20,7 +20,8 @@ import org.kohsuke.stapler.DataBoundSetter;
  * page, and waits (without an executor) until the policy says approved, rejected or expired. Returns the approvers;
  * fails the step when the request is rejected or expires. With a signing profile (the step's {@code signingProfile} or
  * the environment's {@code approvalSigningProfile}) it also writes the signed approval record into the workspace as
- * {@code approval-ENV.json} and returns its path as {@code record}.
+ * {@code approval-ENV.json} and returns its path as {@code record}. With {@code notify: ['releases']} the named webhooks
+ * are told when the request opens and how it ended.
  */
 public final class RequestApprovalStep extends Step {
 
@@ -31,6 +32,7 @@ public final class RequestApprovalStep extends Step {
     private String commitAuthor;
     private String sourceCommit;
     private String signingProfile;
+    private List<String> notify = new ArrayList<>();
 
     @DataBoundConstructor
     public RequestApprovalStep(String environment) {
@@ -100,10 +102,20 @@ public final class RequestApprovalStep extends Step {
         this.signingProfile = Util.fixEmptyAndTrim(signingProfile);
     }
 
+    public List<String> getNotify() {
+        return notify;
+    }
+
+    /** Webhooks of the global configuration told when the request opens and how it ended. */
+    @DataBoundSetter
+    public void setNotify(List<String> notify) {
+        this.notify = notify == null ? new ArrayList<>() : new ArrayList<>(notify);
+    }
+
     @Override
     public StepExecution start(StepContext context) {
         return new ApprovalExecution(context, new ApprovalExecution.Request(environment, new ArrayList<>(images), ticket, message,
-                commitAuthor, sourceCommit, signingProfile));
+                commitAuthor, sourceCommit, signingProfile, new ArrayList<>(notify)));
     }
 
     @Extension
