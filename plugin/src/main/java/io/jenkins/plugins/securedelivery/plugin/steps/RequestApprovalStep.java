@@ -7,6 +7,7 @@ import hudson.model.TaskListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -109,7 +110,9 @@ public final class RequestApprovalStep extends Step {
     /** Webhooks of the global configuration told when the request opens and how it ended. */
     @DataBoundSetter
     public void setNotify(List<String> notify) {
-        this.notify = notify == null ? new ArrayList<>() : new ArrayList<>(notify);
+        // The snippet generator's empty textbox binds as a list of one empty string.
+        this.notify = notify == null ? new ArrayList<>()
+                : notify.stream().filter(n -> n != null && !n.isBlank()).map(String::strip).collect(Collectors.toCollection(ArrayList::new));
     }
 
     @Override
