@@ -296,6 +296,26 @@ class WaitingStepsIT {
     }
 
     @Test
+    void theSnippetGeneratorWritesTheNotifyTextboxAsAListOfOneAndLeavesAnEmptyOneOut() throws Exception {
+        // given the snippet generator's forms of both steps, as its page posts them
+        String steps = "io.jenkins.plugins.securedelivery.plugin.steps.";
+        String approval = snippet("{\"stapler-class\": \"" + steps + "RequestApprovalStep\", \"environment\": \"prod\", \"notify\": \"releases\"}");
+        String canary = snippet("{\"stapler-class\": \"" + steps + "WaitForCanaryStep\", \"rollout\": \"app\", \"namespace\": \"ns\", "
+                + "\"environment\": \"prod\", \"rollback\": true, \"notify\": \"oncall\"}");
+        String empty = snippet("{\"stapler-class\": \"" + steps + "RequestApprovalStep\", \"environment\": \"prod\", \"notify\": \"\"}");
+
+        // then the one name is a list of one, and an empty textbox adds no parameter
+        assertThat(approval).startsWith("requestApproval").contains("notify: ['releases']");
+        assertThat(canary).startsWith("waitForCanary").contains("notify: ['oncall']");
+        assertThat(empty).startsWith("requestApproval").doesNotContain("notify");
+    }
+
+    private String snippet(String form) throws Exception {
+        return controller.post("pipeline-syntax/generateSnippet", "application/x-www-form-urlencoded",
+                "json=" + URLEncoder.encode(form, StandardCharsets.UTF_8)).body().strip();
+    }
+
+    @Test
     void refusesAWebhookNameThatIsNotConfiguredNamingTheConfiguredOnes() throws Exception {
         // given a request naming a webhook the configuration does not have (one string: a list of one)
         controller.createPipeline("notify-unknown", """
