@@ -17,7 +17,11 @@ import io.jenkins.plugins.securedelivery.gitops.PromotionTrailers;
 import io.jenkins.plugins.securedelivery.oci.ImageReference;
 import io.jenkins.plugins.securedelivery.signing.KeyFiles;
 import io.jenkins.plugins.securedelivery.signing.PasswordSource;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
 import java.net.CookieManager;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -33,6 +37,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -75,6 +83,11 @@ class WaitingStepsIT {
     private JGitHttpServer git;
     private Path bare;
     private Controller controller;
+    private final String slackToken = randomSecret();
+    private final String routingKey = randomSecret();
+    private final String downToken = randomSecret();
+    private Receiver receiver;
+    private int downPort;
 
     @BeforeAll
     void controllerClusterAndGitOpsRepository() throws Exception {
@@ -115,6 +128,9 @@ class WaitingStepsIT {
                 current-context: mock
                 """.formatted(cluster.apiUrl(), clusterToken, RolloutCluster.NAMESPACE));
 
+        receiver = new Receiver();
+        // A port nothing listens on: the receiver that is down.
+        downPort = Controller.freePort();
         int port = Controller.freePort();
         int agentPort = Controller.freePort();
         List<Path> installed = new ArrayList<>();
@@ -134,6 +150,9 @@ class WaitingStepsIT {
         if (git != null) {
             git.close();
         }
+        if (receiver != null) {
+            receiver.close();
+        }
         if (cluster != null) {
             cluster.close();
         }
@@ -144,7 +163,7 @@ class WaitingStepsIT {
         // given a canary at 10% whose error rate and latency are no worse than its baseline's
         cluster.startCanary("healthy-app", "5c8d7f6b4");
         controller.createPipeline("canary-pass", """
-                def canary = waitForCanary(rollout: 'healthy-app', namespace: '%s', environment: 'prod', policy: '''%s''')
+                def canary = waitForCanary(rollout: 'healthy-app', namespace: '%s', environment: 'prod', notify: 'oncall', policy: '''%s''')
                 echo "canary ${canary.status} passed=${canary.passed} verdicts=${canary.verdicts.size()}"
                 """.formatted(RolloutCluster.NAMESPACE, policy("healthy")));
 
@@ -162,6 +181,12 @@ class WaitingStepsIT {
         // and neither the cluster's token nor Prometheus' password reached the log or the run's JSON
         assertThat(build.console()).doesNotContain(clusterToken).doesNotContain(RolloutCluster.PROMETHEUS_PASSWORD);
         assertThat(build.json().toString()).doesNotContain(clusterToken);
+        // and PagerDuty was told to resolve any alert of this rollout in prod: the canary passed
+        JsonNode resolve = receiver.await("/pagerduty/", b -> b.path("dedup_key").asText().equals("canary/prod/rollout/platform-prod/healthy-app"));
+        assertThat(resolve.path("event_action").asText()).isEqualTo("resolve");
+        assertThat(resolve.path("routing_key").asText()).isEqualTo(routingKey);
+        assertThat(build.exported("notifications").get(0).path("delivered").asBoolean()).isTrue();
+        assertThat(build.console()).doesNotContain(routingKey);
     }
 
     @Test
@@ -170,7 +195,7 @@ class WaitingStepsIT {
         String badRelease = GitOpsFixtures.commits(bare).get(0).getName();
         cluster.startCanary("failing-app", "9a1b2c3d4");
         controller.createPipeline("canary-fail", """
-                waitForCanary(rollout: 'failing-app', namespace: '%s', environment: 'prod', policy: '''%s''')
+                waitForCanary(rollout: 'failing-app', namespace: '%s', environment: 'prod', notify: ['releases', 'oncall'], policy: '''%s''')
                 echo 'promoting to the next region anyway'
                 """.formatted(RolloutCluster.NAMESPACE, policy("bad-errors")));
 
@@ -188,6 +213,124 @@ class WaitingStepsIT {
         assertThat(canary.path("status").asText()).isEqualTo("ROLLED_BACK");
         assertThat(canary.path("rollbackCommit").asText()).isEqualTo(head.getName());
         assertThat(build.console()).doesNotContain(JGitHttpServer.PASSWORD);
+        // and Slack got the result with the rollback commit, and PagerDuty an error alert for this rollout in prod
+        JsonNode slack = receiver.await("/slack/", b -> b.path("text").asText().contains("failing-app"));
+        assertThat(slack.path("text").asText()).startsWith("Canary ROLLED_BACK: rollout/platform-prod/failing-app in prod");
+        assertThat(slack.path("blocks").get(1).path("text").path("text").asText()).contains("*Rollback commit:* `" + head.getName() + "`");
+        assertThat(slack.path("blocks").get(2).path("elements").get(0).path("url").asText()).isEqualTo(controller.url() + "job/canary-fail/" + build.number() + "/");
+        JsonNode alert = receiver.await("/pagerduty/", b -> b.path("dedup_key").asText().equals("canary/prod/rollout/platform-prod/failing-app"));
+        assertThat(alert.path("event_action").asText()).isEqualTo("trigger");
+        assertThat(alert.path("payload").path("severity").asText()).isEqualTo("error");
+        assertThat(alert.path("payload").path("source").asText()).isEqualTo("prod/rollout/platform-prod/failing-app");
+        assertThat(alert.path("payload").path("custom_details").path("details").asText()).contains(head.getName());
+        assertThat(build.console()).contains("waitForCanary: notified 'releases' (canary ROLLED_BACK)").doesNotContain(slackToken).doesNotContain(routingKey);
+    }
+
+    @Test
+    void announcesARequestAndItsOutcomeOnSlackAndPagerDutyAndOnlyWarnsAboutAReceiverThatIsDown() throws Exception {
+        // given a release to prod whose request is announced to Slack, PagerDuty and a JSON receiver that is down
+        controller.createPipeline("notify-approve", """
+                def approval = requestApproval(environment: 'prod', images: ['%s'], ticket: 'CHG-4321', commitAuthor: 'carol',
+                                               sourceCommit: '4f1b2c3d4e5f60718293a4b5c6d7e8f901234567', message: 'Release 1.4.1',
+                                               notify: ['releases', 'oncall', 'down'])
+                echo "approved by ${approval.approvers.join(',')}"
+                """.formatted(IMAGE));
+        int number = controller.trigger("notify-approve", BUILD_TIMEOUT);
+        String id = awaitPendingApproval("notify-approve", number);
+        String run = controller.url() + "job/notify-approve/" + number + "/";
+
+        // when the request opens
+        JsonNode slack = receiver.await("/slack/", b -> b.path("text").asText().startsWith("Approval needed: notify-approve #" + number));
+        JsonNode page = receiver.await("/pagerduty/", b -> b.path("dedup_key").asText().contains("notify-approve"));
+
+        // then Slack got a Block Kit message: what, where, who asked, the policy, and buttons to the run page
+        assertThat(slack.path("text").asText()).isEqualTo("Approval needed: notify-approve #" + number + " to prod (CHG-4321)");
+        assertThat(slack.path("blocks").get(0).path("type").asText()).isEqualTo("header");
+        String details = slack.path("blocks").get(1).path("text").path("text").asText();
+        assertThat(details).contains("*Environment:* prod").contains(IMAGE).contains("*Ticket:* CHG-4321").contains("*Requested by:* admin")
+                .contains("by carol").contains("*Policy:* 2 approvals from authenticated; a change ticket is required; expires after 1h")
+                .contains("*Message:* Release 1.4.1");
+        JsonNode buttons = slack.path("blocks").get(2).path("elements");
+        assertThat(buttons).extracting(b -> b.path("text").path("text").asText()).containsExactly("Approve", "Reject", "Open the run");
+        assertThat(buttons).extracting(b -> b.path("url").asText()).containsOnly(run);
+        assertThat(buttons.get(0).path("style").asText()).isEqualTo("primary");
+        assertThat(buttons.get(1).path("style").asText()).isEqualTo("danger");
+        // and PagerDuty an info event with the routing key from the credential, correlated to this request
+        assertThat(page.path("routing_key").asText()).isEqualTo(routingKey);
+        assertThat(page.path("event_action").asText()).isEqualTo("trigger");
+        assertThat(page.path("payload").path("severity").asText()).isEqualTo("info");
+        assertThat(page.path("payload").path("summary").asText()).isEqualTo(slack.path("text").asText());
+        assertThat(page.path("links").get(0).path("href").asText()).isEqualTo(run);
+        String dedupKey = page.path("dedup_key").asText();
+        assertThat(dedupKey).startsWith("approval/prod/notify-approve#" + number + "/").endsWith(id);
+
+        // when alice and bob approve
+        assertThat(decide("alice", alicePassword, "notify-approve", number, "approve", id).statusCode()).isEqualTo(302);
+        assertThat(decide("bob", bobPassword, "notify-approve", number, "approve", id).statusCode()).isEqualTo(302);
+        Controller.Build build = controller.await("notify-approve", number, BUILD_TIMEOUT);
+
+        // then the receiver being down changed nothing: the build went on, with a warning in its log
+        assertThat(build.result()).as(build.console()).isEqualTo("SUCCESS");
+        assertThat(build.console()).contains("approved by alice,bob")
+                .contains("WARNING: requestApproval: could not notify 'down' (approval requested): JSON webhook on 127.0.0.1: NOT delivered after 3 attempts")
+                .contains("WARNING: requestApproval: could not notify 'down' (approval APPROVED)");
+        // and the outcome went out: a Slack message, and PagerDuty's alert resolved
+        JsonNode outcome = receiver.await("/slack/", b -> b.path("text").asText().startsWith("Approval APPROVED: notify-approve #" + number));
+        assertThat(outcome.path("blocks").get(1).path("text").path("text").asText()).startsWith("*Outcome:* APPROVED");
+        JsonNode resolved = receiver.await("/pagerduty/", b -> b.path("dedup_key").asText().equals(dedupKey) && b.path("event_action").asText().equals("resolve"));
+        assertThat(resolved.path("routing_key").asText()).isEqualTo(routingKey);
+        // and api/json lists what was sent to which webhook, delivered or why not
+        JsonNode sent = build.exported("notifications");
+        assertThat(sent).extracting(n -> n.path("webhook").asText() + " " + n.path("kind").asText() + " " + n.path("event").asText() + " "
+                + n.path("delivered").asBoolean()).contains("releases SLACK approval requested true", "oncall PAGERDUTY approval requested true",
+                "down GENERIC approval requested false", "releases SLACK approval APPROVED true", "oncall PAGERDUTY approval APPROVED true",
+                "down GENERIC approval APPROVED false");
+        // and no URL's token or routing key is in the log, api/json or build.xml
+        String xml = controller.homeFile("jobs/notify-approve/builds/" + number + "/build.xml");
+        for (String secret : List.of(slackToken, routingKey, downToken)) {
+            assertThat(build.console()).doesNotContain(secret);
+            assertThat(build.json().toString()).doesNotContain(secret);
+            assertThat(xml).doesNotContain(secret);
+        }
+        assertThat(xml).contains("NotificationAction");
+    }
+
+    @Test
+    void theSnippetGeneratorWritesTheNotifyTextboxAsAListOfOneAndLeavesAnEmptyOneOut() throws Exception {
+        // given the snippet generator's forms of both steps, as its page posts them
+        String steps = "io.jenkins.plugins.securedelivery.plugin.steps.";
+        String approval = snippet("{\"stapler-class\": \"" + steps + "RequestApprovalStep\", \"environment\": \"prod\", \"notify\": \"releases\"}");
+        String canary = snippet("{\"stapler-class\": \"" + steps + "WaitForCanaryStep\", \"rollout\": \"app\", \"namespace\": \"ns\", "
+                + "\"environment\": \"prod\", \"rollback\": true, \"notify\": \"oncall\"}");
+        String empty = snippet("{\"stapler-class\": \"" + steps + "RequestApprovalStep\", \"environment\": \"prod\", \"notify\": \"\"}");
+
+        // then the one name is a list of one, and an empty textbox adds no parameter
+        assertThat(approval).startsWith("requestApproval").contains("notify: ['releases']");
+        assertThat(canary).startsWith("waitForCanary").contains("notify: ['oncall']");
+        assertThat(empty).startsWith("requestApproval").doesNotContain("notify");
+    }
+
+    private String snippet(String form) throws Exception {
+        return controller.post("pipeline-syntax/generateSnippet", "application/x-www-form-urlencoded",
+                "json=" + URLEncoder.encode(form, StandardCharsets.UTF_8)).body().strip();
+    }
+
+    @Test
+    void refusesAWebhookNameThatIsNotConfiguredNamingTheConfiguredOnes() throws Exception {
+        // given a request naming a webhook the configuration does not have (one string: a list of one)
+        controller.createPipeline("notify-unknown", """
+                requestApproval(environment: 'prod', images: ['%s'], ticket: 'CHG-1', commitAuthor: 'carol',
+                                sourceCommit: '4f1b2c3d4e5f60718293a4b5c6d7e8f901234567', notify: 'release')
+                """.formatted(IMAGE));
+
+        // when
+        Controller.Build build = controller.build("notify-unknown", BUILD_TIMEOUT);
+
+        // then the step failed at once, naming the webhooks that are configured, and opened no request
+        assertThat(build.result()).isEqualTo("FAILURE");
+        assertThat(build.console()).contains("requestApproval: notify: webhook 'release' is not in the global configuration "
+                + "(secureDelivery.webhooks); configured: releases, oncall, down");
+        assertThat(build.json().toString()).doesNotContain("\"approvals\"");
     }
 
     @Test
@@ -650,6 +793,16 @@ class WaitingStepsIT {
                       - name: cluster
                         url: "%7$s"
                         credentialsId: prometheus
+                    webhooks:
+                      - name: releases
+                        urlCredentialsId: slack-url
+                        kind: SLACK
+                      - name: oncall
+                        urlCredentialsId: pagerduty-key
+                        kind: PAGERDUTY
+                      - name: down
+                        urlCredentialsId: down-url
+                        kind: GENERIC
                 credentials:
                   system:
                     domainCredentials:
@@ -688,10 +841,71 @@ class WaitingStepsIT {
                               id: stranger-pub
                               fileName: cosign.pub
                               secretBytes: "${readFileBase64:%19$s}"
+                          - string:
+                              scope: GLOBAL
+                              id: slack-url
+                              secret: "%21$s"
+                          - string:
+                              scope: GLOBAL
+                              id: pagerduty-key
+                              secret: "%22$s"
+                          - string:
+                              scope: GLOBAL
+                              id: down-url
+                              secret: "%23$s"
                 """.formatted(ADMIN, adminPassword, alicePassword, bobPassword, port, git.url("gitops.git"), cluster.prometheusUrl(),
                 JGitHttpServer.USER, JGitHttpServer.PASSWORD, RolloutCluster.PROMETHEUS_USER, RolloutCluster.PROMETHEUS_PASSWORD, kubeconfig,
                 agentPort, work.resolve("agent"), git.url("released.git"), ours.privateKeyFile(), keyPassword, ours.publicKeyFile(),
-                stranger.publicKeyFile(), carolPassword);
+                stranger.publicKeyFile(), carolPassword, receiver.url("/slack/services/T0/B0/" + slackToken),
+                receiver.url("/pagerduty/v2/enqueue") + "#" + routingKey, "http://127.0.0.1:" + downPort + "/hooks/" + downToken);
+    }
+
+    /**
+     * Slack, PagerDuty and any receiver in one real HTTP server: records each JSON body by the path's first segment and
+     * answers as the service does (Slack 200 {@code ok}, PagerDuty 202).
+     */
+    private static final class Receiver implements AutoCloseable {
+        private final HttpServer server;
+        private final List<Map.Entry<String, JsonNode>> received = new CopyOnWriteArrayList<>();
+
+        Receiver() throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.setExecutor(Executors.newCachedThreadPool());
+            server.createContext("/", exchange -> {
+                try (exchange) {
+                    String path = exchange.getRequestURI().getRawPath();
+                    received.add(Map.entry(path, JSON.readTree(exchange.getRequestBody().readAllBytes())));
+                    boolean pagerDuty = path.startsWith("/pagerduty/");
+                    byte[] body = (pagerDuty ? "{\"status\":\"success\",\"message\":\"Event processed\"}" : "ok").getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(pagerDuty ? 202 : 200, body.length);
+                    exchange.getResponseBody().write(body);
+                }
+            });
+            server.start();
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        }
+
+        /** The first body received under {@code prefix} that {@code matches}, waiting for it up to the build timeout. */
+        JsonNode await(String prefix, Predicate<JsonNode> matches) throws InterruptedException {
+            long deadline = System.nanoTime() + BUILD_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (Map.Entry<String, JsonNode> r : received) {
+                    if (r.getKey().startsWith(prefix) && matches.test(r.getValue())) {
+                        return r.getValue();
+                    }
+                }
+                Thread.sleep(200);
+            }
+            throw new AssertionError("nothing matching was received under " + prefix + "; received: " + received);
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
     }
 
     private static String randomSecret() {

@@ -14,6 +14,9 @@ import io.jenkins.plugins.securedelivery.approval.ApprovalPolicy;
 import io.jenkins.plugins.securedelivery.approval.ApprovalRecord;
 import io.jenkins.plugins.securedelivery.approval.ApprovalRequest;
 import io.jenkins.plugins.securedelivery.approval.ApprovalState;
+import io.jenkins.plugins.securedelivery.approval.EnvironmentPolicy;
+import io.jenkins.plugins.securedelivery.notify.Link;
+import io.jenkins.plugins.securedelivery.notify.Notification;
 import io.jenkins.plugins.securedelivery.plugin.actions.ApprovalAction;
 import io.jenkins.plugins.securedelivery.plugin.config.Environment;
 import io.jenkins.plugins.securedelivery.plugin.config.SecureDeliveryConfiguration;
@@ -62,9 +65,10 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
         private final String commitAuthor;
         private final String sourceCommit;
         private final String signingProfile;
+        private final List<String> notify;
 
         Request(String environment, List<String> images, String ticket, String message, String commitAuthor, String sourceCommit,
-                String signingProfile) {
+                String signingProfile, List<String> notify) {
             this.environment = environment;
             this.images = images;
             this.ticket = ticket;
@@ -72,6 +76,11 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
             this.commitAuthor = commitAuthor;
             this.sourceCommit = sourceCommit;
             this.signingProfile = signingProfile;
+            this.notify = notify;
+        }
+
+        List<String> webhooks() {
+            return notify;
         }
 
         String signingProfile() {
@@ -109,6 +118,8 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
     private volatile String shown;
     /** The signing profile of the approval record, checked when the request was made; null: no record. */
     private volatile String recordProfile;
+    /** The webhooks told of the request, checked when it was made; null in a program saved before notify existed. */
+    private volatile Notifier notifier;
     private transient volatile ScheduledFuture<?> tick;
     @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED", justification = "false after a restart: the resumed request has not finished")
     private transient boolean finished;
@@ -132,13 +143,15 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
         }
         Environment environment = SecureDeliveryConfiguration.get().environment(request.environment()).orElseThrow(() -> new AbortException(
                 "requestApproval: environment '" + request.environment() + "' is not in the global configuration (secureDelivery.environments): add it, with its approvalPolicy"));
+        Notifier notifying = Notifier.of("requestApproval", request.webhooks());
         String policyName = "approvalPolicy of environment '" + request.environment() + "'";
         String policyYaml = policyYaml(environment, policyName);
         recordProfile = recordProfile(environment);
         ApprovalRequest approvalRequest = approvalRequest(run);
+        EnvironmentPolicy rules;
         try {
             // Refuses up front what can never be approved: no rules for the environment, a missing or malformed ticket.
-            ApprovalPolicy.parse(policyName, policyYaml.getBytes(StandardCharsets.UTF_8)).check(approvalRequest);
+            rules = ApprovalPolicy.parse(policyName, policyYaml.getBytes(StandardCharsets.UTF_8)).check(approvalRequest);
         } catch (RuntimeException e) {
             throw new AbortException("requestApproval: " + e.getMessage());
         }
@@ -146,6 +159,11 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
         String page = ReleaseCommits.runUrl(run);
         listener.getLogger().println("Approval to " + request.environment() + " requested" + (request.ticket() == null ? "" : " (" + request.ticket() + ")")
                 + " for " + String.join(", ", approvalRequest.images()) + "; approve or reject on " + (page == null ? "the run page" : page));
+        notifier = notifying;
+        if (!notifying.isEmpty()) {
+            Notifier.Message opened = opened(run, approvalRequest, rules, page);
+            Computer.threadPoolForRemoting.submit(() -> notifying.send(run, listener, opened));
+        }
         evaluate();
         return false;
     }
@@ -171,6 +189,12 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
         if (approval != null) {
             approval.cancel("the run was stopped while waiting: " + why(cause));
             run.save();
+        }
+        Notifier n = notifier;
+        if (n != null && !n.isEmpty()) {
+            TaskListener listener = getContext().get(TaskListener.class);
+            Notifier.Message cancelled = ended(run, "CANCELLED", "the run was stopped while waiting: " + cause);
+            Computer.threadPoolForRemoting.submit(() -> n.send(run, listener, cancelled));
         }
         getContext().onFailure(cause);
     }
@@ -216,6 +240,11 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
             }
             finished = true;
             listener.getLogger().print(state.summary());
+            Notifier n = notifier;
+            if (n != null && !n.isEmpty()) {
+                // Sent before the step ends, on this pool thread, so its log line is in the build's log; core bounds the retries.
+                n.send(run, listener, ended(run, state.status().name(), state.reason()));
+            }
             if (state.isApproved()) {
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("status", state.status().name());
@@ -233,6 +262,49 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
             cancelTick();
             getContext().onFailure(e);
         }
+    }
+
+    /** The request as the approvers' channel shows it: what, where, who asked, under which rules, and where to decide. */
+    private Notifier.Message opened(Run<?, ?> run, ApprovalRequest approvalRequest, EnvironmentPolicy rules, String page) {
+        String title = "Approval needed: " + run.getFullDisplayName() + " to " + request.environment()
+                + (request.ticket() == null ? "" : " (" + request.ticket() + ")");
+        StringBuilder text = new StringBuilder();
+        text.append("*Environment:* ").append(request.environment()).append('\n');
+        text.append("*Images:* ").append(String.join(", ", approvalRequest.images().stream().map(i -> "`" + i + "`").toList())).append('\n');
+        if (request.ticket() != null) {
+            text.append("*Ticket:* ").append(request.ticket()).append('\n');
+        }
+        text.append("*Requested by:* ").append(approvalRequest.startedBy()).append('\n');
+        text.append("*Source commit:* `").append(approvalRequest.sourceCommit()).append("` by ").append(approvalRequest.commitAuthor()).append('\n');
+        text.append("*Policy:* ").append(policySummary(rules)).append('\n');
+        if (request.message() != null) {
+            text.append("*Message:* ").append(request.message()).append('\n');
+        }
+        List<Link> links = page == null ? List.of() : List.of(Link.approve(page), Link.reject(page), Link.plain("Open the run", page));
+        return new Notifier.Message("approval requested", new Notification(title, text.toString().strip(), links),
+                Notifier.PagerDuty.TRIGGER_INFO, dedupKey(run), request.environment() + "/" + run.getParent().getFullName());
+    }
+
+    /** How the request ended; PagerDuty resolves the alert the request opened. */
+    private Notifier.Message ended(Run<?, ?> run, String outcome, String reason) {
+        String page = ReleaseCommits.runUrl(run);
+        String title = "Approval " + outcome + ": " + run.getFullDisplayName() + " to " + request.environment()
+                + (request.ticket() == null ? "" : " (" + request.ticket() + ")");
+        List<Link> links = page == null ? List.of() : List.of(Link.plain("Open the run", page));
+        return new Notifier.Message("approval " + outcome, new Notification(title, "*Outcome:* " + outcome + ": " + reason, links),
+                Notifier.PagerDuty.RESOLVE, dedupKey(run), request.environment() + "/" + run.getParent().getFullName());
+    }
+
+    private String dedupKey(Run<?, ?> run) {
+        return "approval/" + request.environment() + "/" + run.getExternalizableId() + "/" + id;
+    }
+
+    private static String policySummary(EnvironmentPolicy rules) {
+        return rules.required() + " approval" + (rules.required() == 1 ? "" : "s") + " from " + String.join(", ", rules.groups())
+                + (rules.ticket().required() ? "; a change ticket is required" : "")
+                + "; expires after " + rules.expiresAfter().toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+                + (rules.adminBypass() && rules.adminGroup() != null ? "; one member of " + rules.adminGroup() + " may approve alone" : "")
+                + "; the commit author and the run's starter may not approve";
     }
 
     /** The profile that will sign the record, refused now if it cannot: a wrong name must not surface after the approvers acted. */

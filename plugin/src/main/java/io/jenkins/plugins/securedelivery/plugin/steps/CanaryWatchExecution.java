@@ -23,6 +23,8 @@ import io.jenkins.plugins.securedelivery.canary.SeenVerdict;
 import io.jenkins.plugins.securedelivery.canary.WatchSettings;
 import io.jenkins.plugins.securedelivery.canary.WatchState;
 import io.jenkins.plugins.securedelivery.gitops.GitCredentials;
+import io.jenkins.plugins.securedelivery.notify.Link;
+import io.jenkins.plugins.securedelivery.notify.Notification;
 import io.jenkins.plugins.securedelivery.plugin.actions.CanaryAction;
 import io.jenkins.plugins.securedelivery.plugin.config.Environment;
 import io.jenkins.plugins.securedelivery.plugin.config.PrometheusEndpoint;
@@ -80,8 +82,9 @@ final class CanaryWatchExecution extends StepExecution {
         private final String credentialsId;
         private final String branch;
         private final String overlayPath;
+        private final List<String> notify;
 
-        Request(String environment, String rollout, String namespace, String kind, String prometheus, String policy, String kubeconfigCredentialsId, String kubernetesUrl, String interval, String timeout, boolean fullPromotion, boolean rollback, String repository, String credentialsId, String branch, String overlayPath) {
+        Request(String environment, String rollout, String namespace, String kind, String prometheus, String policy, String kubeconfigCredentialsId, String kubernetesUrl, String interval, String timeout, boolean fullPromotion, boolean rollback, String repository, String credentialsId, String branch, String overlayPath, List<String> notify) {
             this.environment = environment;
             this.rollout = rollout;
             this.namespace = namespace;
@@ -98,6 +101,11 @@ final class CanaryWatchExecution extends StepExecution {
             this.credentialsId = credentialsId;
             this.branch = branch;
             this.overlayPath = overlayPath;
+            this.notify = notify;
+        }
+
+        List<String> webhooks() {
+            return notify;
         }
 
         String environment() {
@@ -170,6 +178,8 @@ final class CanaryWatchExecution extends StepExecution {
     private String state;
     /** The last progress line logged, so the log gets a line only when something changes. */
     private String shown;
+    /** The webhooks told of the result, checked at the start; null in a program saved before notify existed. */
+    private Notifier notifier;
     private transient volatile ScheduledFuture<?> next;
     private transient Watching watching;
     @SuppressFBWarnings(value = "SE_TRANSIENT_FIELD_NOT_RESTORED", justification = "false after a restart: the resumed watch has not finished")
@@ -185,8 +195,10 @@ final class CanaryWatchExecution extends StepExecution {
         Run<?, ?> run = getContext().get(Run.class);
         TaskListener listener = getContext().get(TaskListener.class);
         // Everything the watch needs is resolved now, so a typo fails the step before anything is polled.
+        Notifier notifying = Notifier.of("waitForCanary", request.webhooks());
         Watching w = Watching.resolve(request, run);
         synchronized (this) {
+            notifier = notifying;
             watching = w;
             state = WatchState.start(w.resource).toJson();
         }
@@ -291,12 +303,49 @@ final class CanaryWatchExecution extends StepExecution {
         CanaryAction.record(run, new CanaryAction.Canary(result.resource().display(), request.environment(), result.status().name(),
                 result.passed(), result.reason(), result.revision(), result.rollbackCommit(), result.finishedAt().toString(), verdicts));
         run.save();
+        if (notifier != null && !notifier.isEmpty()) {
+            // Sent before the step ends, on this pool thread, so its log line is in the build's log; core bounds the retries.
+            notifier.send(run, listener, message(result, run));
+        }
         if (result.passed()) {
             getContext().onSuccess(returned(result));
         } else {
             getContext().onFailure(new AbortException("canary " + result.resource().display() + " ended " + result.status() + ": "
                     + result.reason()));
         }
+    }
+
+    /**
+     * The result as the on-call channel reads it. PagerDuty: a failed canary opens an alert for this rollout and
+     * environment, an inconclusive one a warning, a promoted one resolves it; a superseded one says nothing.
+     */
+    private Notifier.Message message(CanaryResult result, Run<?, ?> run) {
+        String rollout = result.resource().display();
+        String where = request.environment() == null ? "" : " in " + request.environment();
+        String title = "Canary " + result.status() + ": " + rollout + where + " (" + run.getFullDisplayName() + ")";
+        StringBuilder text = new StringBuilder("*Result:* ").append(result.status()).append(": ").append(result.reason());
+        if (result.revision() != null) {
+            text.append("\n*Revision:* ").append(result.revision());
+        }
+        if (result.rollbackCommit() != null) {
+            text.append("\n*Rollback commit:* `").append(result.rollbackCommit()).append('`');
+        }
+        text.append("\n*Verdicts:* ").append(result.verdicts().size());
+        if (!result.verdicts().isEmpty()) {
+            SeenVerdict last = result.verdicts().get(result.verdicts().size() - 1);
+            text.append(", the last ").append(last.outcome()).append(": ").append(last.reason());
+        }
+        String page = ReleaseCommits.runUrl(run);
+        List<Link> links = page == null ? List.of() : List.of(Link.plain("Open the run", page));
+        Notifier.PagerDuty pagerDuty = switch (result.status()) {
+            case PROMOTED -> Notifier.PagerDuty.RESOLVE;
+            case ROLLED_BACK, ABORTED -> Notifier.PagerDuty.TRIGGER_ERROR;
+            case SUPERSEDED -> Notifier.PagerDuty.NOTHING;
+            default -> Notifier.PagerDuty.TRIGGER_WARNING;
+        };
+        String source = (request.environment() == null ? "" : request.environment() + "/") + rollout;
+        return new Notifier.Message("canary " + result.status(), new Notification(title, text.toString(), links), pagerDuty,
+                "canary/" + source, source);
     }
 
     /** The step's value: plain maps and lists, as a Pipeline script reads them. */

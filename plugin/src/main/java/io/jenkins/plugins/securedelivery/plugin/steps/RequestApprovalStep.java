@@ -7,6 +7,7 @@ import hudson.model.TaskListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -20,7 +21,8 @@ import org.kohsuke.stapler.DataBoundSetter;
  * page, and waits (without an executor) until the policy says approved, rejected or expired. Returns the approvers;
  * fails the step when the request is rejected or expires. With a signing profile (the step's {@code signingProfile} or
  * the environment's {@code approvalSigningProfile}) it also writes the signed approval record into the workspace as
- * {@code approval-ENV.json} and returns its path as {@code record}.
+ * {@code approval-ENV.json} and returns its path as {@code record}. With {@code notify: ['releases']} the named webhooks
+ * are told when the request opens and how it ended.
  */
 public final class RequestApprovalStep extends Step {
 
@@ -31,6 +33,7 @@ public final class RequestApprovalStep extends Step {
     private String commitAuthor;
     private String sourceCommit;
     private String signingProfile;
+    private List<String> notify = new ArrayList<>();
 
     @DataBoundConstructor
     public RequestApprovalStep(String environment) {
@@ -100,10 +103,22 @@ public final class RequestApprovalStep extends Step {
         this.signingProfile = Util.fixEmptyAndTrim(signingProfile);
     }
 
+    public List<String> getNotify() {
+        return notify;
+    }
+
+    /** Webhooks of the global configuration told when the request opens and how it ended. */
+    @DataBoundSetter
+    public void setNotify(List<String> notify) {
+        // The snippet generator's empty textbox binds as a list of one empty string.
+        this.notify = notify == null ? new ArrayList<>()
+                : notify.stream().filter(n -> n != null && !n.isBlank()).map(String::strip).collect(Collectors.toCollection(ArrayList::new));
+    }
+
     @Override
     public StepExecution start(StepContext context) {
         return new ApprovalExecution(context, new ApprovalExecution.Request(environment, new ArrayList<>(images), ticket, message,
-                commitAuthor, sourceCommit, signingProfile));
+                commitAuthor, sourceCommit, signingProfile, new ArrayList<>(notify)));
     }
 
     @Extension

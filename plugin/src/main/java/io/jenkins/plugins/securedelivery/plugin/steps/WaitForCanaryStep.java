@@ -4,7 +4,10 @@ import hudson.Extension;
 import hudson.Util;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -15,7 +18,8 @@ import org.kohsuke.stapler.DataBoundSetter;
  * {@code waitForCanary(rollout: 'medical-platform', namespace: 'platform-prod', environment: 'prod')}: follows an Argo
  * Rollouts (or Flagger) canary to its end, judging it with the environment's Prometheus every interval, promoting
  * paused steps that pass, and on a failure aborting the rollout and rolling the environment back in git. Returns the
- * result as a map when the canary was promoted; fails the step otherwise. Waits without an executor or a thread.
+ * result as a map when the canary was promoted; fails the step otherwise. With {@code notify: ['oncall']} the named
+ * webhooks are told how it ended. Waits without an executor or a thread.
  */
 public final class WaitForCanaryStep extends GitOpsStep {
 
@@ -28,6 +32,7 @@ public final class WaitForCanaryStep extends GitOpsStep {
     private String kubernetesUrl;
     private String interval;
     private String timeout = "1h";
+    private List<String> notify = new ArrayList<>();
     private boolean fullPromotion;
     private boolean rollback = true;
 
@@ -134,11 +139,23 @@ public final class WaitForCanaryStep extends GitOpsStep {
         this.rollback = rollback;
     }
 
+    public List<String> getNotify() {
+        return notify;
+    }
+
+    /** Webhooks of the global configuration told how the canary ended. */
+    @DataBoundSetter
+    public void setNotify(List<String> notify) {
+        // The snippet generator's empty textbox binds as a list of one empty string.
+        this.notify = notify == null ? new ArrayList<>()
+                : notify.stream().filter(n -> n != null && !n.isBlank()).map(String::strip).collect(Collectors.toCollection(ArrayList::new));
+    }
+
     @Override
     public StepExecution start(StepContext context) {
         return new CanaryWatchExecution(context, new CanaryWatchExecution.Request(getEnvironment(), rollout, namespace, kind,
                 prometheus, policy, kubeconfigCredentialsId, kubernetesUrl, interval, timeout, fullPromotion, rollback,
-                getRepository(), getCredentialsId(), getBranch(), getOverlayPath()));
+                getRepository(), getCredentialsId(), getBranch(), getOverlayPath(), new ArrayList<>(notify)));
     }
 
     @Extension
