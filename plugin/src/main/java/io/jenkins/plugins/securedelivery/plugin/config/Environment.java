@@ -233,8 +233,13 @@ public final class Environment implements Describable<Environment> {
                 + "' is not a positive duration: write it like 30s, 1m or PT30S";
     }
 
+    /** An approval policy of one line that starts with {@code /} names a file on the controller; anything else is YAML. */
+    public static boolean isPolicyFile(String policy) {
+        return policy != null && !policy.contains("\n") && policy.startsWith("/");
+    }
+
     static String approvalPolicyProblem(String environment, String policy) {
-        if (policy == null || (!policy.contains("\n") && policy.startsWith("/"))) {
+        if (policy == null || isPolicyFile(policy)) {
             return null;
         }
         // Unnamed while the form is being filled in: the rules are checked, which environment a whole policy names is not.

@@ -407,7 +407,7 @@ final class ApprovalExecution extends StepExecution implements ApprovalAction.Wa
             throw new AbortException("requestApproval: environment '" + environment.getName() + "' has no approvalPolicy: add its rules "
                     + "(groups, required, expiresAfter; docs/approvals.md) to the environment in the global configuration");
         }
-        if (!text.contains("\n") && text.startsWith("/")) {
+        if (Environment.isPolicyFile(text)) {
             Path file = Path.of(text);
             if (!Files.isReadable(file)) {
                 throw new AbortException(name + ": the policy file " + file + " cannot be read on the controller: check the path");
